@@ -19,7 +19,15 @@ final class GemmCase {
 
     /** Dimension generator: mostly up to 70 (the suite stays fast), one case in eight up to 150. */
     static int[] dims(Gen g) {
-        int max = g.nextInt(8) == 0 ? 150 : 70;
+        return dims(g, g.nextInt(8) == 0 ? 150 : 70);
+    }
+
+    /** Smaller shapes for the algebraic properties, which run three products per case: up to 40, one in eight up to 90. */
+    static int[] smallDims(Gen g) {
+        return dims(g, g.nextInt(8) == 0 ? 90 : 40);
+    }
+
+    private static int[] dims(Gen g, int max) {
         return new int[] {g.dim(max), g.dim(max), g.dim(max), pad(g), pad(g), pad(g), g.dim(5), g.dim(5), g.dim(5)};
     }
 
