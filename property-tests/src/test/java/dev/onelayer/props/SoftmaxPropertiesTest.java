@@ -184,8 +184,8 @@ class SoftmaxPropertiesTest {
     }
 
     /**
-     * Shift invariance: softmax(x + c) = softmax(x) and logSoftmax(x + c) = logSoftmax(x) - 0
-     * (after removing c's effect on m) within the two bounds. Scores are multiples of 2^-10 below
+     * Shift invariance: softmax(x + c) = softmax(x) and logSoftmax(x + c) = logSoftmax(x), each
+     * within the sum of the two sides' bounds (for log-softmax the bound of x + c uses m + c). Scores are multiples of 2^-10 below
      * 2^12 and c an integer below 2^10, so x + c is exact in float and both sides have the same
      * exact result.
      */
