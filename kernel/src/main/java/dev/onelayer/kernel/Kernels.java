@@ -110,6 +110,9 @@ public final class Kernels {
     public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         Checks.vector("axpy", "x", x, xOff, n);
         Checks.vector("axpy", "y", y, yOff, n);
+        // y may be x itself (same offset), never a shifted view of it: the result would depend on
+        // the order elements are read and written, i.e. on the implementation and vector width.
+        if (xOff != yOff) Checks.disjoint("axpy", "y", y, yOff, n, "x", x, xOff, n);
         IMPL.axpy(n, alpha, x, xOff, y, yOff);
     }
 

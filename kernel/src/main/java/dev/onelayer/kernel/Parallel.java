@@ -58,13 +58,13 @@ public final class Parallel {
         if (body == null) throw new IllegalArgumentException("parallel: body is null");
         int workers = Math.min(Math.min(threads, MAX_WORKERS), chunks);
         if (workers <= 1) {
-            for (int c = 0; c < chunks; c++) body.run(c, c * chunkSize, Math.min(n, (c + 1) * chunkSize));
+            for (int c = 0; c < chunks; c++) body.run(c, c * chunkSize, chunkEnd(c, n, chunkSize));
             return;
         }
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int c; (c = next.getAndIncrement()) < chunks; ) {
-                body.run(c, c * chunkSize, Math.min(n, (c + 1) * chunkSize));
+                body.run(c, c * chunkSize, chunkEnd(c, n, chunkSize));
             }
         };
         @SuppressWarnings("unchecked")
@@ -89,6 +89,11 @@ public final class Parallel {
         if (failure instanceof RuntimeException) throw (RuntimeException) failure;
         if (failure instanceof Error) throw (Error) failure;
         if (failure != null) throw new IllegalStateException("parallel chunk failed", failure);
+    }
+
+    /** End of chunk c; in long because (c + 1) * chunkSize overflows int for n near 2^31. */
+    private static int chunkEnd(int c, int n, int chunkSize) {
+        return (int) Math.min(n, (long) (c + 1) * chunkSize);
     }
 
     /**

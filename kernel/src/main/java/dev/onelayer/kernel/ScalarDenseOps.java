@@ -120,13 +120,16 @@ public final class ScalarDenseOps implements DenseOps {
     public float nrm2(int n, float[] x, int xOff) {
         float max = maxAbs(n, x, xOff);
         if (max == 0f || !Float.isFinite(max)) return max;
-        float inv = 1f / max;
+        // Scale by the power of two 2^-e of max's exponent: exact, and unlike 1/max it stays
+        // finite when max is subnormal (1/max overflowed to infinity there).
+        int e = Math.getExponent(max);
+        float inv = Math.scalb(1f, -e);
         float s = 0f;
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i] * inv;
             s += v * v;
         }
-        return (float) (max * Math.sqrt(s));
+        return (float) Math.scalb(Math.sqrt(s), e);
     }
 
     @Override

@@ -158,7 +158,10 @@ public final class VectorDenseOps implements DenseOps {
     public float nrm2(int n, float[] x, int xOff) {
         float max = maxAbs(n, x, xOff);
         if (max == 0f || !Float.isFinite(max)) return max;
-        float inv = 1f / max;
+        // Scale by the power of two 2^-e of max's exponent: exact, and unlike 1/max it stays
+        // finite when max is subnormal (1/max overflowed to infinity there).
+        int e = Math.getExponent(max);
+        float inv = Math.scalb(1f, -e);
         int i = 0;
         float s = 0f;
         if (n >= L) {
@@ -179,7 +182,7 @@ public final class VectorDenseOps implements DenseOps {
             float v = x[xOff + i] * inv;
             s = Math.fma(v, v, s);
         }
-        return (float) (max * Math.sqrt(s));
+        return (float) Math.scalb(Math.sqrt(s), e);
     }
 
     @Override

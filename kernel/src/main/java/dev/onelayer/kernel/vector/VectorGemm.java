@@ -20,8 +20,11 @@ final class VectorGemm {
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
+        // An empty C may sit at the very end of its array (the facade allows offset == length),
+        // so even a zero-length fill of row i > 0 would start past the end.
+        if (m == 0 || n == 0) return;
         scaleC(m, n, beta, c, cOff, ldc);
-        if (k == 0 || alpha == 0f || m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) return;
         if (!transB) {
             broadcastKernel(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         } else if (!transA) {
