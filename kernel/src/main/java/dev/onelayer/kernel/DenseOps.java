@@ -66,7 +66,7 @@ public interface DenseOps {
     /** {@code max_i |x_i|}, 0 for n = 0. */
     float maxAbs(int n, float[] x, int xOff);
 
-    /** Euclidean norm, scaled by max|x_i| so that squares neither overflow nor underflow. */
+    /** Euclidean norm, scaled by the power of two of max|x_i| so that squares neither overflow nor underflow. */
     float nrm2(int n, float[] x, int xOff);
 
     /** Row-wise {@code y_ij = exp(x_ij - max_j x_ij) / sum_j exp(...)}; y may alias x. */
