@@ -1,0 +1,24 @@
+package dev.onelayer.model.train;
+
+import dev.onelayer.model.core.GradCheck;
+import dev.onelayer.model.core.Workspace;
+
+/** {@link GradCheck} applied to a {@link Model} on one batch (mean loss over the whole batch). */
+public final class ModelCheck {
+
+    private ModelCheck() {
+    }
+
+    public static <B extends Batch> GradCheck.Report gradCheck(Model<B> model, B batch, double h, double rtol, double atol) {
+        if (model == null || batch == null) throw new IllegalArgumentException("gradCheck: model and batch are required");
+        Workspace ws = new Workspace();
+        int n = batch.size();
+        return GradCheck.check(model.params(),
+                () -> model.forward(batch, 0, n, ws) / n,
+                g -> {
+                    model.forward(batch, 0, n, ws);
+                    model.backward(batch, 0, n, ws, 1f / n, g);
+                },
+                h, rtol, atol);
+    }
+}
