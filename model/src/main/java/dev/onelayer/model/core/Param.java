@@ -84,13 +84,13 @@ public final class Param {
     /** Value at flat index {@code i} within this parameter. */
     public float get(int i) {
         checkIndex(i);
-        return owner.values()[offset + i];
+        return owner.rawValues()[offset + i];
     }
 
     /** Sets the value at flat index {@code i} within this parameter. */
     public void set(int i, float v) {
         checkIndex(i);
-        owner.values()[offset + i] = v;
+        owner.rawValues()[offset + i] = v;
     }
 
     /** Value at row {@code r}, column {@code c} of a 2-D parameter. */
@@ -99,12 +99,12 @@ public final class Param {
         if (r < 0 || r >= shape[0] || c < 0 || c >= shape[1]) {
             throw new IllegalArgumentException(name + ": (" + r + ", " + c + ") outside " + shape[0] + "x" + shape[1]);
         }
-        return owner.values()[offset + r * shape[1] + c];
+        return owner.rawValues()[offset + r * shape[1] + c];
     }
 
     /** A copy of the values. */
     public float[] copyValues() {
-        return Arrays.copyOfRange(owner.values(), offset, offset + size);
+        return Arrays.copyOfRange(owner.rawValues(), offset, offset + size);
     }
 
     /** A copy of the gradient. */
@@ -128,7 +128,7 @@ public final class Param {
     /** Entries i.i.d. N(mean, std²). */
     public Param normal(Rng rng, double mean, double std) {
         requireRng(rng);
-        rng.fillNormal(owner.values(), offset, size, mean, std);
+        rng.fillNormal(owner.rawValues(), offset, size, mean, std);
         return this;
     }
 
@@ -140,7 +140,7 @@ public final class Param {
     /** Entries i.i.d. U[lo, hi). */
     public Param uniform(Rng rng, double lo, double hi) {
         requireRng(rng);
-        rng.fillUniform(owner.values(), offset, size, lo, hi);
+        rng.fillUniform(owner.rawValues(), offset, size, lo, hi);
         return this;
     }
 
@@ -151,7 +151,7 @@ public final class Param {
 
     /** All entries equal to {@code v}. */
     public Param fill(float v) {
-        Arrays.fill(owner.values(), offset, offset + size, v);
+        Arrays.fill(owner.rawValues(), offset, offset + size, v);
         return this;
     }
 
@@ -159,7 +159,7 @@ public final class Param {
     public Param identity() {
         requireRank(2, "identity");
         zeros();
-        float[] v = owner.values();
+        float[] v = owner.rawValues();
         for (int i = 0; i < Math.min(shape[0], shape[1]); i++) v[offset + i * shape[1] + i] = 1f;
         return this;
     }
@@ -171,7 +171,7 @@ public final class Param {
             throw new IllegalArgumentException(name + ": source has " + src.length + " floats but shape "
                     + Arrays.toString(shape) + " needs " + size);
         }
-        System.arraycopy(src, 0, owner.values(), offset, size);
+        System.arraycopy(src, 0, owner.rawValues(), offset, size);
         return this;
     }
 
@@ -182,7 +182,7 @@ public final class Param {
             throw new IllegalArgumentException(name + ": source has " + src.length + " values but shape "
                     + Arrays.toString(shape) + " needs " + size);
         }
-        float[] v = owner.values();
+        float[] v = owner.rawValues();
         for (int i = 0; i < size; i++) v[offset + i] = (float) src[i];
         return this;
     }

@@ -15,9 +15,9 @@ import java.util.Map;
  * (a single loop over all parameters) while each {@link Param} view gives the model its tensor as
  * {@code (buffer, offset, shape)}, the form the kernels take.
  *
- * <p>Declare every parameter with {@link #add} first; the first call that hands out the buffers
- * ({@link #values()}, {@link #grads()}, or an initialiser) freezes the layout, so a reference a
- * model keeps to the buffer never goes stale.
+ * <p>Declare every parameter with {@link #add} first (initialisers may run in between); the first
+ * call that hands out a buffer ({@link #values()}, {@link #grads()}) freezes the layout, so a
+ * reference a model keeps to the buffer never goes stale.
  */
 public final class Params {
 
@@ -78,6 +78,11 @@ public final class Params {
     public float[] grads() {
         frozen = true;
         return grads;
+    }
+
+    /** The value buffer without freezing the layout, for initialisers (which survive later adds). */
+    float[] rawValues() {
+        return values;
     }
 
     /** Total number of scalars. */
