@@ -105,7 +105,7 @@ public final class Checkpoint {
             for (int k = 0; k < list.size(); k++) {
                 Param p = list.get(k);
                 if (!p.name().equals(names.get(k)) || !Arrays.equals(p.shape(), shapes.get(k)) || !p.group().equals(groups.get(k))) {
-                    throw new CheckpointException("checkpoint parameter " + k + " is " + names.get(k) + Arrays.toString(shapes.get(k))
+                    throw new CheckpointException("checkpoint parameter " + k + " is " + names.get(k) + Arrays.toString(shapes.get(k)).replace(" ", "")
                             + "(" + groups.get(k) + ") but the model has " + p.describe());
                 }
             }
@@ -197,10 +197,13 @@ public final class Checkpoint {
     public static Data read(Path path) throws IOException {
         if (path == null) throw new IllegalArgumentException("Checkpoint.read: path is null");
         byte[] bytes = Files.readAllBytes(path);
+        int m = Math.min(bytes.length, MAGIC.length);
+        if (!Arrays.equals(Arrays.copyOfRange(bytes, 0, m), Arrays.copyOfRange(MAGIC, 0, m)) || bytes.length == 0) {
+            throw new CheckpointException(path + ": not a onelayer checkpoint (bad magic)");
+        }
         if (bytes.length < HEADER + DIGEST) {
             throw new CheckpointException(path + ": truncated checkpoint (" + bytes.length + " bytes, a valid one has at least " + (HEADER + DIGEST) + ")");
         }
-        if (!Arrays.equals(Arrays.copyOfRange(bytes, 0, MAGIC.length), MAGIC)) throw new CheckpointException(path + ": not a onelayer checkpoint (bad magic)");
         ByteBuffer h = ByteBuffer.wrap(bytes, MAGIC.length, 10);
         int version = h.getShort() & 0xffff;
         if (version != VERSION) throw new CheckpointException(path + ": unsupported checkpoint version " + version + " (this build reads " + VERSION + ")");

@@ -133,6 +133,13 @@ public final class Trainer<B extends Batch> {
         return config;
     }
 
+    /** Arrays allocated so far by the training workspaces (constant after the first step). */
+    public long workspaceAllocations() {
+        long n = 0;
+        for (Workspace w : workspaces) n += w.allocations();
+        return n;
+    }
+
     /** Mean loss of the last training step's batch. */
     public double lastLoss() {
         return lastLoss;
