@@ -50,17 +50,50 @@ public final class GradCheck {
      * @param h        perturbation (absolute)
      */
     public static Report check(Params params, DoubleSupplier loss, Consumer<float[]> gradient, double h, double rtol, double atol) {
+        checkArgs(params, loss, gradient, h, rtol, atol);
+        int[] all = new int[params.size()];
+        for (int i = 0; i < all.length; i++) all[i] = i;
+        return run(params, loss, gradient, h, rtol, atol, all);
+    }
+
+    /**
+     * Like {@link #check} but compares at most {@code perParam} scalars of each parameter, chosen
+     * uniformly without replacement by {@code rng} (two loss evaluations per scalar, so this keeps
+     * larger models cheap while still touching every tensor).
+     */
+    public static Report checkSample(Params params, DoubleSupplier loss, Consumer<float[]> gradient, double h, double rtol, double atol,
+                                     int perParam, Rng rng) {
+        checkArgs(params, loss, gradient, h, rtol, atol);
+        if (perParam < 1 || rng == null) throw new IllegalArgumentException("GradCheck: need perParam >= 1 and an rng (got " + perParam + ")");
+        java.util.List<Integer> picked = new java.util.ArrayList<>();
+        for (Param p : params.list()) {
+            if (p.size() <= perParam) {
+                for (int i = 0; i < p.size(); i++) picked.add(p.offset() + i);
+            } else {
+                int[] perm = rng.permutation(p.size());
+                for (int i = 0; i < perParam; i++) picked.add(p.offset() + perm[i]);
+            }
+        }
+        int[] idx = new int[picked.size()];
+        for (int i = 0; i < idx.length; i++) idx[i] = picked.get(i);
+        return run(params, loss, gradient, h, rtol, atol, idx);
+    }
+
+    private static void checkArgs(Params params, DoubleSupplier loss, Consumer<float[]> gradient, double h, double rtol, double atol) {
         if (params == null || loss == null || gradient == null) throw new IllegalArgumentException("GradCheck: params, loss and gradient are required");
         if (!(h > 0) || !(rtol >= 0) || !(atol >= 0)) {
             throw new IllegalArgumentException("GradCheck: need h > 0, rtol >= 0, atol >= 0 (got h=" + h + ", rtol=" + rtol + ", atol=" + atol + ")");
         }
+    }
+
+    private static Report run(Params params, DoubleSupplier loss, Consumer<float[]> gradient, double h, double rtol, double atol, int[] indices) {
         float[] w = params.values();
         float[] analytic = new float[w.length];
         gradient.accept(analytic);
         String worstLabel = "-";
         int worstIndex = -1;
         double worstA = 0, worstN = 0, worstRatio = 0;
-        for (int i = 0; i < w.length; i++) {
+        for (int i : indices) {
             float orig = w[i];
             float plus = (float) (orig + h), minus = (float) (orig - h);
             w[i] = plus;
@@ -82,6 +115,6 @@ public final class GradCheck {
             }
         }
         if (worstIndex >= 0) worstLabel = params.label(worstIndex);
-        return new Report(worstLabel, worstIndex, worstA, worstN, worstRatio, w.length);
+        return new Report(worstLabel, worstIndex, worstA, worstN, worstRatio, indices.length);
     }
 }

@@ -107,6 +107,12 @@ public final class Params {
         return byName.containsKey(name);
     }
 
+    /** The k-th parameter in declaration order (allocation-free, for hot loops). */
+    public Param param(int k) {
+        if (k < 0 || k >= list.size()) throw new IllegalArgumentException("Params.param: index " + k + " outside [0, " + list.size() + ")");
+        return list.get(k);
+    }
+
     /** All parameters in declaration (= memory) order. */
     public List<Param> list() {
         return Collections.unmodifiableList(list);

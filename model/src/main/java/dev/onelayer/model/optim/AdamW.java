@@ -70,7 +70,8 @@ public final class AdamW implements Optimizer {
         double bc1 = 1 - StrictMath.pow(beta1, t);
         double sqrtBc2 = StrictMath.sqrt(1 - StrictMath.pow(beta2, t));
         double stepSize = lr / bc1;
-        for (Param p : params.list()) {
+        for (int k = 0, count = params.count(); k < count; k++) {
+            Param p = params.param(k);
             double lambda = decay.of(p);
             double shrink = decoupled ? 1 - lr * lambda : 1;
             double l2 = decoupled ? 0 : lambda;

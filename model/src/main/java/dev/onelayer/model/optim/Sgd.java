@@ -45,7 +45,8 @@ public final class Sgd implements Optimizer {
         if (buffer != null && buffer.length != w.length) {
             throw new IllegalArgumentException("Sgd: state has " + buffer.length + " entries but params have " + w.length);
         }
-        for (Param p : params.list()) {
+        for (int k = 0, count = params.count(); k < count; k++) {
+            Param p = params.param(k);
             double lambda = decay.of(p);
             for (int i = p.offset(), end = p.offset() + p.size(); i < end; i++) {
                 float gi = (float) (g[i] + lambda * w[i]);
@@ -80,6 +81,7 @@ public final class Sgd implements Optimizer {
         long s = in.readLong();
         if (s < 0) throw new IOException("Sgd: negative step count " + s);
         float[] b = Steps.readFloats(in, params.size(), "momentum buffer");
+        if (momentum > 0 && s > 0 && b == null) throw new IOException("Sgd: " + s + " steps taken but no momentum buffer saved");
         steps = s;
         buffer = b;
     }

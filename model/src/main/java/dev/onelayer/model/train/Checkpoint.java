@@ -31,7 +31,8 @@ import java.util.Map;
  * One training state in one file: seed, step, parameters, optimizer state and RNG stream states.
  *
  * <p>Layout (big-endian): magic {@code "OLCKPT"}, version (u16), payload length (i64), payload,
- * SHA-256 of everything before it. Writing goes to a temporary file in the same directory, which
+ * SHA-256 of everything before it. Payload: seed, step, parameters (name, group, shape, float
+ * bits), optimizer name and state blob, stream states, metadata strings. Writing goes to a temporary file in the same directory, which
  * is fsynced and then atomically renamed over the target, so a crash leaves either the old file or
  * the new one, never a mix. Reading checks length and digest before parsing anything, and parses
  * everything before changing the model, so a truncated or corrupted file is refused whole.
@@ -56,6 +57,7 @@ public final class Checkpoint {
         private String optimizerName;
         private byte[] optimizerState;
         private final Map<String, long[]> rngStates = new LinkedHashMap<>();
+        private final Map<String, String> meta = new LinkedHashMap<>();
 
         private Data(long seed, long step) {
             this.seed = seed;
@@ -78,6 +80,11 @@ public final class Checkpoint {
         /** Saved stream states by name. */
         public Map<String, long[]> rngStates() {
             return Collections.unmodifiableMap(rngStates);
+        }
+
+        /** Free-form metadata saved with the state. */
+        public Map<String, String> meta() {
+            return Collections.unmodifiableMap(meta);
         }
 
         /** Names of the saved parameters in order. */
@@ -127,9 +134,20 @@ public final class Checkpoint {
         }
     }
 
-    /** Writes a checkpoint atomically (temp file in the same directory, fsync, atomic rename). */
+    /** Writes a checkpoint without metadata; see {@link #write(Path, long, long, Params, Optimizer, Map, Map)}. */
     public static void write(Path path, long seed, long step, Params params, Optimizer optimizer,
                              Map<String, long[]> rngStates) throws IOException {
+        write(path, seed, step, params, optimizer, rngStates, Map.of());
+    }
+
+    /**
+     * Writes a checkpoint atomically (temp file in the same directory, fsync, atomic rename).
+     *
+     * @param rngStates stream states by name ({@link dev.onelayer.model.core.Rng#state()})
+     * @param meta      free-form text (e.g. the experiment config) stored alongside, may be empty
+     */
+    public static void write(Path path, long seed, long step, Params params, Optimizer optimizer,
+                             Map<String, long[]> rngStates, Map<String, String> meta) throws IOException {
         if (path == null) throw new IllegalArgumentException("Checkpoint.write: path is null");
         if (params == null) throw new IllegalArgumentException("Checkpoint.write: params are null");
         ByteArrayOutputStream payloadBytes = new ByteArrayOutputStream();
@@ -164,6 +182,14 @@ public final class Checkpoint {
             out.writeUTF(e.getKey());
             out.writeInt(e.getValue().length);
             for (long x : e.getValue()) out.writeLong(x);
+        }
+        Map<String, String> m = meta == null ? Map.of() : meta;
+        out.writeInt(m.size());
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            out.writeUTF(e.getKey());
+            byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8); // writeUTF caps at 64 KiB
+            out.writeInt(v.length);
+            out.write(v);
         }
         out.flush();
         byte[] payload = payloadBytes.toByteArray();
@@ -254,6 +280,14 @@ public final class Checkpoint {
                 long[] st = new long[sl];
                 for (int i = 0; i < sl; i++) st[i] = in.readLong();
                 d.rngStates.put(name, st);
+            }
+            int nm = in.readInt();
+            if (nm < 0 || nm > len) throw new CheckpointException(path + ": bad metadata count " + nm);
+            for (int k = 0; k < nm; k++) {
+                String key = in.readUTF();
+                int vl = in.readInt();
+                if (vl < 0 || vl > in.available()) throw new CheckpointException(path + ": metadata '" + key + "' length " + vl + " does not fit");
+                d.meta.put(key, new String(in.readNBytes(vl), StandardCharsets.UTF_8));
             }
             if (in.available() != 0) throw new CheckpointException(path + ": " + in.available() + " unexpected trailing payload bytes");
             return d;

@@ -48,6 +48,8 @@ public final class Trainer<B extends Batch> {
     private final List<Constraint> constraints = new ArrayList<>();
     private final List<Probe> probes = new ArrayList<>();
     private final List<MetricsListener> listeners = new ArrayList<>();
+    private final Map<String, Rng> trackedStreams = new LinkedHashMap<>();
+    private final Map<String, String> meta = new LinkedHashMap<>();
 
     private final B batch;
     private final int chunks;
@@ -113,6 +115,26 @@ public final class Trainer<B extends Batch> {
     public Trainer<B> listener(MetricsListener l) {
         if (l == null) throw new IllegalArgumentException("Trainer: listener is null");
         listeners.add(l);
+        return this;
+    }
+
+    /**
+     * Saves and restores {@code rng} with every checkpoint under {@code name}: for any randomness
+     * the task or model draws outside the data stream (dropout, resampled targets...).
+     */
+    public Trainer<B> trackStream(String name, Rng rng) {
+        if (name == null || rng == null) throw new IllegalArgumentException("Trainer.trackStream: name and rng are required");
+        if (name.equals(DATA_STREAM) || trackedStreams.containsKey(name)) {
+            throw new IllegalArgumentException("Trainer.trackStream: stream '" + name + "' is already tracked");
+        }
+        trackedStreams.put(name, rng);
+        return this;
+    }
+
+    /** Text stored in every checkpoint (e.g. the experiment's config), readable via {@link Checkpoint.Data#meta()}. */
+    public Trainer<B> meta(String key, String value) {
+        if (key == null || value == null) throw new IllegalArgumentException("Trainer.meta: key and value are required");
+        meta.put(key, value);
         return this;
     }
 
@@ -240,7 +262,8 @@ public final class Trainer<B extends Batch> {
     public void saveCheckpoint(Path path) throws IOException {
         Map<String, long[]> rngs = new LinkedHashMap<>();
         rngs.put(DATA_STREAM, dataRng.state());
-        Checkpoint.write(path, config.seed(), step, params, optimizer, rngs);
+        for (Map.Entry<String, Rng> e : trackedStreams.entrySet()) rngs.put(e.getKey(), e.getValue().state());
+        Checkpoint.write(path, config.seed(), step, params, optimizer, rngs, meta);
     }
 
     /**
@@ -254,9 +277,20 @@ public final class Trainer<B extends Batch> {
             throw new CheckpointException(path + ": checkpoint was written by a run with seed " + d.seed()
                     + " but this trainer has seed " + config.seed());
         }
-        if (!d.rngStates().containsKey(DATA_STREAM)) throw new CheckpointException(path + ": no '" + DATA_STREAM + "' stream state");
+        List<String> streams = new ArrayList<>(trackedStreams.keySet());
+        streams.add(DATA_STREAM);
+        for (String name : streams) {
+            long[] st = d.rngStates().get(name);
+            if (st == null) throw new CheckpointException(path + ": checkpoint has no state for stream '" + name + "' (has " + d.rngStates().keySet() + ")");
+            try {
+                Rng.fromState(st);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(path + ": stream '" + name + "': " + e.getMessage());
+            }
+        }
         d.restore(params, optimizer);
         dataRng.setState(d.rngStates().get(DATA_STREAM));
+        for (Map.Entry<String, Rng> e : trackedStreams.entrySet()) e.getValue().setState(d.rngStates().get(e.getKey()));
         step = d.step();
     }
 }

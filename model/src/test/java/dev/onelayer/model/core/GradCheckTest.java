@@ -104,4 +104,13 @@ class GradCheckTest {
         assertFalse(r.passed(), r.toString());
         assertTrue(r.label().startsWith("b["), r.toString());
     }
+
+    @Test
+    void sampledCheckTouchesEveryTensorAndStillCatchesTheBug() {
+        LinearRegression model = new LinearRegression(D_IN, D_OUT, Rng.stream(4, "init"));
+        RegressionBatch b = batch(4);
+        GradCheck.Report r = ModelCheck.gradCheckSample(model, b, H, 0, atol(model, b), 2, Rng.seeded(1));
+        assertTrue(r.passed(), r.toString());
+        assertEquals(2 + 2, r.checked()); // two of W's 12 scalars, two of b's 3
+    }
 }

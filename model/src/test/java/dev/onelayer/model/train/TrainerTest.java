@@ -252,4 +252,28 @@ class TrainerTest {
             assertEquals(1.0, s, 4 * D_OUT * 0x1p-24 * 4);
         }
     }
+
+    @Test
+    void trackedStreamsAndMetadataTravelWithTheCheckpoint() throws IOException {
+        Path ck = dir.resolve("t.ckpt");
+        Rng extra = Rng.stream(123, "dropout");
+        Trainer<RegressionBatch> t = trainer(base().withCheckpoints(3, ck), new Sgd())
+                .trackStream("dropout", extra).meta("config", "{\"d\": 6}");
+        for (int i = 0; i < 3; i++) {
+            extra.nextLong(); // a consumer of the extra stream, drawing before the step is checkpointed
+            t.trainStep();
+        }
+        long next = Rng.fromState(extra.state()).nextLong();
+        Rng restored = Rng.seeded(0);
+        Trainer<RegressionBatch> r = trainer(base(), new Sgd()).trackStream("dropout", restored);
+        r.resume(ck);
+        assertEquals(next, restored.nextLong());
+        assertEquals("{\"d\": 6}", Checkpoint.read(ck).meta().get("config"));
+
+        Trainer<RegressionBatch> missing = trainer(base(), new Sgd()).trackStream("other", Rng.seeded(1));
+        float[] before = missing.params().values().clone();
+        CheckpointException e = assertThrows(CheckpointException.class, () -> missing.resume(ck));
+        assertTrue(e.getMessage().contains("'other'"), e.getMessage());
+        assertArrayEquals(before, missing.params().values());
+    }
 }
