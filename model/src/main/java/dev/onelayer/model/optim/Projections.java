@@ -2,7 +2,6 @@ package dev.onelayer.model.optim;
 
 import dev.onelayer.model.core.Param;
 import dev.onelayer.model.core.Params;
-import dev.onelayer.model.train.Constraint;
 
 import java.util.Arrays;
 

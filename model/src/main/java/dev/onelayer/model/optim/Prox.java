@@ -33,7 +33,7 @@ public final class Prox {
      * The proximal step for {@code λ‖θ_name‖₁} after a gradient step with learning rate lr
      * (threshold {@code lr·λ}), as a trainer constraint.
      */
-    public static dev.onelayer.model.train.Constraint l1(String name, double lambda) {
+    public static Constraint l1(String name, double lambda) {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new IllegalArgumentException("Prox.l1: lambda=" + lambda + " must be finite and >= 0");
         return (Params params, double lr) -> {
             Param p = params.get(name);

@@ -4,6 +4,7 @@ import dev.onelayer.kernel.Parallel;
 import dev.onelayer.model.core.Params;
 import dev.onelayer.model.core.Rng;
 import dev.onelayer.model.core.Workspace;
+import dev.onelayer.model.optim.Constraint;
 import dev.onelayer.model.optim.GradClip;
 import dev.onelayer.model.optim.Optimizer;
 import dev.onelayer.model.optim.Schedule;
@@ -167,14 +168,21 @@ public final class Trainer<B extends Batch> {
         return lastLoss;
     }
 
-    /** Runs until {@link TrainerConfig#steps()} steps are done; returns the final figures. */
+    /**
+     * Runs until {@link TrainerConfig#steps()} steps are done, then evaluates once more if the
+     * last step was not an evaluation step; returns the final figures.
+     */
     public TrainResult run() {
         while (step < config.steps()) trainStep();
-        if (config.evalBatchSize() > 0 && (config.evalEvery() == 0 || step % config.evalEvery() != 0)) evaluate();
+        boolean evaluates = config.evalBatchSize() > 0 || !probes.isEmpty();
+        if (evaluates && (config.evalEvery() == 0 || step % config.evalEvery() != 0)) evaluate();
         return new TrainResult(step, lastLoss, lastEvalLoss);
     }
 
-    /** Runs exactly one step (sample, gradients, update, guard, metrics, evaluation, checkpoint). */
+    /**
+     * Runs exactly one step (sample, gradients, guard, clip, update, constraints, guard, metrics,
+     * evaluation, checkpoint) and returns its metrics.
+     */
     public StepMetrics trainStep() {
         long s = step;
         task.sample(dataRng, batch);
@@ -199,11 +207,8 @@ public final class Trainer<B extends Batch> {
         if (bad >= 0) throw new NonFiniteException(s, "parameter " + params.label(bad), "value " + w[bad] + " after the update with lr " + lr);
         step = s + 1;
         lastLoss = loss;
-        StepMetrics m = null;
-        if (!listeners.isEmpty()) {
-            m = new StepMetrics(s, loss, lr, norm, clipped);
-            for (MetricsListener l : listeners) l.onStep(m);
-        }
+        StepMetrics m = new StepMetrics(s, loss, lr, norm, clipped);
+        for (MetricsListener l : listeners) l.onStep(m);
         if (config.evalEvery() > 0 && step % config.evalEvery() == 0) evaluate();
         if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
             try {

@@ -1,4 +1,4 @@
-package dev.onelayer.model.train;
+package dev.onelayer.model.optim;
 
 import dev.onelayer.model.core.Params;
 
