@@ -114,6 +114,17 @@ class TrainerTest {
     }
 
     @Test
+    void clippingIsReportedAndBoundsTheUpdate() {
+        Trainer<RegressionBatch> t = trainer(base().withClipNorm(1e-3), new Sgd());
+        StepMetrics m = t.trainStep();
+        assertTrue(m.clipped() && m.gradNorm() > 1e-3, m.toString());
+        // factor maxNorm/(norm + 1e-6): relative shortfall 1e-6/norm (norm is O(1) here) plus a few float roundings
+        assertEquals(1e-3, dev.onelayer.model.optim.GradClip.globalNorm(t.params().grads()), 1e-3 * (1e-6 / m.gradNorm() + 8 * 0x1p-24));
+        assertEquals(0, m.step());
+        assertEquals(0.05 / 5, m.lr(), 1e-15); // warm-up: peak/warmupSteps at step 0
+    }
+
+    @Test
     void trainingStepAllocatesNoWorkspaceAfterWarmUp() {
         Trainer<RegressionBatch> t = trainer(base(), new Sgd());
         t.trainStep();
@@ -168,9 +179,23 @@ class TrainerTest {
         Trainer<RegressionBatch> t = new Trainer<>(model, new RegressionTask(D_IN, D_OUT, NOISE, Rng.stream(5, "task")),
                 new Sgd(), Schedule.constant(50.0), cfg);
         NonFiniteException e = assertThrows(NonFiniteException.class, t::run);
-        assertTrue(e.where().startsWith("parameter ") || e.where().startsWith("gradient of ") || e.where().equals("loss"), e.where());
         assertTrue(e.step() > 0 && e.step() < 200, e.getMessage());
         assertEquals(e.step(), t.step(), "the failing step is not counted as done");
+        // The named scalar is non-finite and is the first one in memory order.
+        Params p = t.params();
+        float[] buf;
+        String label;
+        if (e.where().startsWith("gradient of ")) {
+            buf = p.grads();
+            label = e.where().substring("gradient of ".length());
+        } else {
+            assertTrue(e.where().startsWith("parameter "), e.where());
+            buf = p.values();
+            label = e.where().substring("parameter ".length());
+        }
+        int first = Params.firstNonFinite(buf);
+        assertTrue(first >= 0);
+        assertEquals(p.label(first), label);
     }
 
     @Test
