@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Rng {
 
+    /** Conventional stream names, so every experiment derives the same streams from a seed. */
+    public static final String INIT = "init", TASK = "task", DATA = "data", EVAL = "eval", DROPOUT = "dropout";
+
     /** Length of the array returned by {@link #state()}. */
     public static final int STATE_LENGTH = 6;
 

@@ -28,6 +28,14 @@ import java.util.Map;
  * optimizer state, the data stream and the step) is in the checkpoint, so a resumed run continues
  * with exactly the bits an uninterrupted one produces.
  *
+ * <p>Streams: the trainer draws training batches from {@code Rng.stream(seed, "data")} and the
+ * held-out batch from {@code Rng.stream(seed, "eval")}; by convention the caller initialises the
+ * model from {@code "init"} and any fixed task parameters (a target matrix, a transition matrix)
+ * from {@code "task"}, so one seed determines the whole run.
+ *
+ * <p>Memory: one gradient buffer per chunk (chunks × parameters floats), the price of a summation
+ * order that does not depend on the thread count.
+ *
  * <p>Finite-loss guard: a non-finite loss, gradient or updated parameter stops training with a
  * {@link NonFiniteException} naming the step and the first offending scalar; nothing is
  * checkpointed for that step.
@@ -36,8 +44,8 @@ import java.util.Map;
  */
 public final class Trainer<B extends Batch> {
 
-    /** Name of the data stream in checkpoints. */
-    public static final String DATA_STREAM = "data";
+    /** Name of the data stream in checkpoints ({@link Rng#DATA}). */
+    public static final String DATA_STREAM = Rng.DATA;
 
     private final Model<B> model;
     private final Task<B> task;
@@ -243,7 +251,7 @@ public final class Trainer<B extends Batch> {
         if (n > 0) {
             if (evalBatch == null) {
                 evalBatch = task.newBatch(n);
-                task.sample(Rng.stream(config.seed(), "eval"), evalBatch);
+                task.sample(Rng.stream(config.seed(), Rng.EVAL), evalBatch);
                 int ec = Parallel.chunkCount(n, config.chunkSize());
                 evalWorkspaces = new Workspace[ec];
                 for (int c = 0; c < ec; c++) evalWorkspaces[c] = new Workspace();
