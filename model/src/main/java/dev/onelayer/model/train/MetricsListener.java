@@ -1,6 +1,7 @@
 package dev.onelayer.model.train;
 
 /** Receives the trainer's metrics: the CLI prints and plots them, tests assert on them. */
+@FunctionalInterface
 public interface MetricsListener {
 
     /** After every step. */

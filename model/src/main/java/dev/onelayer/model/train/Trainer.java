@@ -72,6 +72,7 @@ public final class Trainer<B extends Batch> {
     private double[] evalChunkLoss;
 
     private long step;
+    private volatile boolean stopRequested;
     private double lastLoss = Double.NaN;
     private double lastEvalLoss = Double.NaN;
 
@@ -181,10 +182,19 @@ public final class Trainer<B extends Batch> {
      * last step was not an evaluation step; returns the final figures.
      */
     public TrainResult run() {
-        while (step < config.steps()) trainStep();
+        stopRequested = false;
+        while (step < config.steps() && !stopRequested) trainStep();
         boolean evaluates = config.evalBatchSize() > 0 || !probes.isEmpty();
         if (evaluates && (config.evalEvery() == 0 || step % config.evalEvery() != 0)) evaluate();
         return new TrainResult(step, lastLoss, lastEvalLoss);
+    }
+
+    /**
+     * Makes {@link #run()} return after the step in progress (safe from any thread, e.g. a
+     * shutdown hook or a listener); the caller may then {@link #saveCheckpoint} and resume later.
+     */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     /**

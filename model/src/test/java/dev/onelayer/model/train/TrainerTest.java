@@ -301,4 +301,15 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("'other'"), e.getMessage());
         assertArrayEquals(before, missing.params().values());
     }
+
+    @Test
+    void requestStopEndsTheRunAfterTheCurrentStep() {
+        Trainer<RegressionBatch> t = trainer(base(), new Sgd());
+        t.listener(m -> {
+            if (m.step() == 6) t.requestStop();
+        });
+        TrainResult r = t.run();
+        assertEquals(7, r.steps());
+        assertEquals(20, t.run().steps()); // a later run() continues to the configured end
+    }
 }
