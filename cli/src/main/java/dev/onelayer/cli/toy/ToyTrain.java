@@ -129,9 +129,10 @@ public final class ToyTrain implements Runnable {
         List<Charts.Series> series = new ArrayList<>();
         series.add(new Charts.Series("train loss", stepCol, loss));
         series.add(new Charts.Series("held-out loss", evalSteps, evalLoss));
-        double[] floor = new double[stepCol.length];
-        java.util.Arrays.fill(floor, noise * noise);
-        if (noise > 0) series.add(new Charts.Series("noise floor σ²", stepCol, floor));
+        if (noise > 0 && stepCol.length > 0) {
+            double[] ends = {stepCol[0], stepCol[stepCol.length - 1]};
+            series.add(new Charts.Series("noise floor σ²", ends, new double[] {noise * noise, noise * noise}));
+        }
         out.chart("loss", Charts.lines("toy linear regression (dIn=" + dIn + ", dOut=" + dOut + ")", "step", "MSE per output", true, series));
 
         Map<String, Object> json = Json.object();
