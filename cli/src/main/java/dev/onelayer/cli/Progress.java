@@ -40,7 +40,7 @@ public final class Progress implements AutoCloseable {
     public void update(long done, double loss) {
         if (bar == null) return;
         bar.stepTo(done);
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4g", loss));
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4g", loss));
     }
 
     @Override
