@@ -65,7 +65,9 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new Main());
         for (Supplier<Object> family : Experiments.families()) cmd.addSubcommand(family.get());
-        cmd.addSubcommand("train-toy", new ToyTrain());
+        CommandLine alias = new CommandLine(new ToyTrain());
+        alias.getCommandSpec().usageMessage().description("Shortcut for 'toy train' (same options).");
+        cmd.addSubcommand("train-toy", alias);
         return cmd;
     }
 

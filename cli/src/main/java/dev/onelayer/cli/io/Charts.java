@@ -65,15 +65,18 @@ public final class Charts {
         if (values.length != rows * cols) throw new IllegalArgumentException("Charts.heatmap: " + values.length + " values for " + rows + " x " + cols);
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).build();
         chart.getStyler().setShowValue(false);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setDecimalPattern("#.####");
+        // Position p on the y axis holds row rows−1−p, so the labels run rows−1 … 0 bottom-up
+        // and row 0 is at the top, as a matrix is printed.
         List<Integer> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (int j = 0; j < cols; j++) xs.add(j);
-        for (int i = 0; i < rows; i++) ys.add(i);
+        for (int p = 0; p < rows; p++) ys.add(rows - 1 - p);
         List<Number[]> cells = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) cells.add(new Number[] {j, rows - 1 - i, values[i * cols + j]});
         }
-        List<Integer> yLabels = new ArrayList<>(ys);
-        chart.addSeries(title, xs, yLabels, cells);
+        chart.addSeries(title, xs, ys, cells);
         return chart;
     }
 
