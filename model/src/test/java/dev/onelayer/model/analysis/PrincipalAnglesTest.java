@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PrincipalAnglesTest {
@@ -54,6 +56,38 @@ class PrincipalAnglesTest {
         assertEquals(1, angles.length);
         assertEquals(0, angles[0], ANGLE_TOL);
         assertEquals(0, PrincipalAngles.between(3, 2, new double[6], 2, b).length);
+    }
+
+    @Test
+    void tinyAnglesKeepTheirRelativeAccuracy() {
+        // acos(cos 1e-10) = acos(1) = 0; the sine path recovers the angle itself.
+        for (double t : new double[] {1e-10, 1e-6, 0.3}) {
+            double[] a = {1, 0, 0};
+            double[] b = {Math.cos(t), Math.sin(t), 0};
+            double[] angles = PrincipalAngles.between(3, 1, a, 1, b);
+            assertEquals(t, angles[0], t * 1e-12 + 4 * Math.ulp(1.0), "t=" + t);
+        }
+    }
+
+    @Test
+    void anglesAgreeWithCosinesForRandomSubspaces() {
+        Random rnd = new Random(8);
+        int rows = 12;
+        for (int trial = 0; trial < 5; trial++) {
+            int p = 1 + rnd.nextInt(5), q = 1 + rnd.nextInt(5);
+            double[] a = new double[rows * p], b = new double[rows * q];
+            for (int i = 0; i < a.length; i++) a[i] = rnd.nextGaussian();
+            for (int i = 0; i < b.length; i++) b[i] = rnd.nextGaussian();
+            double[] theta = PrincipalAngles.between(rows, p, a, q, b);
+            double[] cos = PrincipalAngles.cosines(rows, p, a, q, b);
+            assertEquals(Math.min(p, q), theta.length);
+            assertEquals(theta.length, cos.length);
+            for (int i = 0; i < theta.length; i++) {
+                assertEquals(cos[i], Math.cos(theta[i]), COS_TOL, "trial " + trial + " angle " + i);
+                if (i > 0) assertTrue(theta[i] >= theta[i - 1], "ascending");
+            }
+            assertArrayEquals(theta, PrincipalAngles.between(rows, q, b, p, a), COS_TOL, "symmetric in A and B");
+        }
     }
 
     @Test
