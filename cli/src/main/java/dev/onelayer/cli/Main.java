@@ -1,43 +1,91 @@
 package dev.onelayer.cli;
 
-import dev.onelayer.kernel.KernelProvider;
-import dev.onelayer.kernel.Parallel;
+import dev.onelayer.cli.toy.ToyTrain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** The {@code onelayer} command: one subcommand per experiment family plus tools. */
+import java.io.PrintWriter;
+import java.util.function.Supplier;
+
+/**
+ * The {@code onelayer} command: one subcommand family per experiment (registered in
+ * {@link Experiments}) plus tools ({@code list}, {@code info}, {@code bench-quick}).
+ *
+ * <p>Exit codes: 0 success, 2 bad arguments (picocli parse errors and {@link UsageException}),
+ * 1 an error during the run. Either failure prints exactly one line on standard error.
+ */
 @Command(name = "onelayer", mixinStandardHelpOptions = true, version = "onelayer 0.1.0",
         description = "Train and dissect one-layer transformers on the synthetic tasks of four theory papers.",
-        subcommands = {Main.Info.class})
+        subcommands = {ListCommand.class, Info.class, BenchQuick.class})
 public final class Main implements Runnable {
+
+    /** Exit code for bad arguments. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code for an error during a run. */
+    public static final int EXIT_ERROR = 1;
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns the exit code (2 for bad arguments). */
+    /** Runs the command line on standard output/error and returns the exit code. */
     public static int run(String... args) {
-        CommandLine cmd = new CommandLine(new Main());
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output and error writers; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cmd = commandLine();
+        cmd.setOut(out);
+        cmd.setErr(err);
         cmd.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("onelayer: " + ex.getMessage());
-            return 2;
+            ex.getCommandLine().getErr().println("onelayer: " + oneLine(ex.getMessage()));
+            return EXIT_USAGE;
         });
-        return cmd.execute(args);
+        cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof UsageException || ex instanceof CommandLine.ParameterException) {
+                c.getErr().println("onelayer: " + oneLine(ex.getMessage()));
+                return EXIT_USAGE;
+            }
+            c.getErr().println("onelayer: error: " + oneLine(describe(ex)));
+            return EXIT_ERROR;
+        });
+        int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The command tree: tools, experiment families, and the {@code train-toy} shortcut. */
+    static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new Main());
+        for (Supplier<Object> family : Experiments.families()) cmd.addSubcommand(family.get());
+        CommandLine alias = new CommandLine(new ToyTrain());
+        alias.getCommandSpec().usageMessage().description("Shortcut for 'toy train' (same options).");
+        cmd.addSubcommand("train-toy", alias);
+        return cmd;
     }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code onelayer info}: the kernel implementation in use, vector width, JDK and threads. */
-    @Command(name = "info", description = "Print the kernel implementation, vector width, JDK and threads.")
-    static final class Info implements Runnable {
-        @Override
-        public void run() {
-            System.out.println("kernel:  " + KernelProvider.describe());
-            System.out.println("jdk:     " + System.getProperty("java.vm.name") + " " + Runtime.version());
-            System.out.println("threads: " + Parallel.maxThreads() + " available");
-        }
+    private static String describe(Throwable ex) {
+        Throwable t = ex;
+        // Unwrap wrappers that add no information (UncheckedIOException around an IOException...).
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.io.UncheckedIOException)) t = t.getCause();
+        String msg = t.getMessage();
+        return msg == null ? t.getClass().getSimpleName() : (t instanceof java.io.IOException ? t.getClass().getSimpleName() + ": " + msg : msg);
+    }
+
+    static String oneLine(String s) {
+        if (s == null) return "";
+        return s.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }
