@@ -6,13 +6,40 @@ import static dev.onelayer.kernel.vector.Lanes.L;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * GEMM {@code C = alpha op(A) op(B) + beta C} over row-major buffers with the Vector API.
+ * GEMM {@code C = alpha op(A) op(B) + beta C} over row-major buffers with the Vector API, in the
+ * Goto/BLIS layout: op(B) is packed per (NC x KC) block into column panels of width NR = 2L,
+ * op(A) per (MC x KC) block into row panels of height MR = 6, and a 6 x 2L register block of C
+ * (12 vector accumulators, 2 B vectors, 1 broadcast: 15 of AVX2's 16 registers) runs an
+ * FMA chain over the KC depth. Packing is what makes all four transpose combinations equally
+ * fast: after it the micro-kernel only ever sees unit-stride panels.
  *
- * <p>When B is not transposed the rows of C and B are contiguous: a 4 x 2L register block of C
- * accumulates broadcasts of A times vectors of B (eight independent FMA chains). When B is
- * transposed its rows run along k, so each C entry is a dot product of contiguous runs.
+ * <p>Blocking (why these sizes): a KC x NR panel of B is 16 KB at L = 8 and stays in the 32 KB
+ * L1d while the kernel sweeps the MC x KC block of A (144 KB) held in the 512 KB L2; the KC x NC
+ * block of B lives in L3. Every block size is a constant, so how a result is summed (the order
+ * of FMAs per C entry, the KC split of the depth) depends only on the shapes and the lane count.
+ *
+ * <p>Each C entry is {@code c = fma(alpha, s_1, beta c)} then {@code c = fma(alpha, s_q, c)} for
+ * every later depth block q, where {@code s_q} is a left-to-right FMA chain over that block. The
+ * same formula is used for interior and edge tiles (edges go through a small scratch tile), so
+ * the bits of an entry do not depend on where it falls in the tiling. With {@code beta == 0}
+ * C is written without being read.
  */
 final class VectorGemm {
+
+    /** Rows of the register block. */
+    static final int MR = 6;
+    /** Columns of the register block: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth block. */
+    static final int KC = 256;
+    /** Rows of the packed A block (a multiple of MR). */
+    static final int MC = 144;
+    /** Columns of the packed B block (a multiple of NR for L up to 16). */
+    static final int NC = 2048;
+
+    private static final int MODE_OVERWRITE = 0; // first depth block, beta == 0: C not read
+    private static final int MODE_SCALE = 1;     // first depth block, beta != 0, 1
+    private static final int MODE_ADD = 2;       // beta == 1 or a later depth block
 
     private VectorGemm() {
     }
@@ -20,30 +47,41 @@ final class VectorGemm {
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
-        scaleC(m, n, beta, c, cOff, ldc);
-        if (k == 0 || alpha == 0f || m == 0 || n == 0) return;
-        if (!transB) {
-            broadcastKernel(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        } else if (!transA) {
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] += alpha * VectorDenseOps.dotImpl(k, a, aOff + i * lda, b, bOff + j * ldb);
-                }
-            }
-        } else {
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    float s = 0f;
-                    int bj = bOff + j * ldb;
-                    for (int p = 0; p < k; p++) s = Math.fma(a[aOff + p * lda + i], b[bj + p], s);
-                    c[ci + j] += alpha * s;
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        GemmWorkspace ws = GemmWorkspace.get(Math.min(m, MC), Math.min(n, NC), Math.min(k, KC));
+        float[] pa = ws.a, pb = ws.b, tile = ws.tile;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                int mode = pc > 0 || beta == 1f ? MODE_ADD : beta == 0f ? MODE_OVERWRITE : MODE_SCALE;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int w = Math.min(NR, nc - jr);
+                        int bIdx = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int h = Math.min(MR, mc - ir);
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            if (w > L) {
+                                kernel6x2(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                            } else {
+                                kernel6x1(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                            }
+                        }
+                    }
                 }
             }
         }
     }
 
+    /** C = beta C (alpha == 0 or k == 0); beta == 0 writes zeros without reading C. */
     private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
         if (beta == 1f) return;
         for (int i = 0; i < m; i++) {
@@ -53,70 +91,205 @@ final class VectorGemm {
         }
     }
 
-    private static float aAt(boolean transA, float[] a, int aOff, int lda, int i, int p) {
-        return transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-    }
-
-    private static void broadcastKernel(boolean transA, int m, int n, int k, float alpha,
-                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                        float[] c, int cOff, int ldc) {
-        int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            int j = 0;
-            for (; j + 2 * L <= n; j += 2 * L) {
-                FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-                FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-                FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-                FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-                for (int p = 0; p < k; p++) {
-                    int bp = bOff + p * ldb + j;
-                    FloatVector b0 = FloatVector.fromArray(F, b, bp);
-                    FloatVector b1 = FloatVector.fromArray(F, b, bp + L);
-                    FloatVector a0 = FloatVector.broadcast(F, aAt(transA, a, aOff, lda, i, p));
-                    FloatVector a1 = FloatVector.broadcast(F, aAt(transA, a, aOff, lda, i + 1, p));
-                    FloatVector a2 = FloatVector.broadcast(F, aAt(transA, a, aOff, lda, i + 2, p));
-                    FloatVector a3 = FloatVector.broadcast(F, aAt(transA, a, aOff, lda, i + 3, p));
-                    c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-                    c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-                    c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-                    c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+    /**
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] into panels: panel jr (width NR, or L for a last panel of
+     * at most L columns) starts at jr*kc and holds, for each p, its columns contiguously. Columns
+     * past nc are zero so the kernel needs no column tail.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] pb) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int w = Math.min(NR, nc - jr);
+            int pw = w > L ? NR : L;
+            int dst = jr * kc;
+            if (!transB) {
+                int src = bOff + pc * ldb + jc + jr;
+                if (w == pw) {
+                    if (pw == NR) {
+                        for (int p = 0; p < kc; p++) {
+                            int s = src + p * ldb, d = dst + p * NR;
+                            FloatVector.fromArray(F, b, s).intoArray(pb, d);
+                            FloatVector.fromArray(F, b, s + L).intoArray(pb, d + L);
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) FloatVector.fromArray(F, b, src + p * ldb).intoArray(pb, dst + p * L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int s = src + p * ldb, d = dst + p * pw;
+                        for (int j = 0; j < w; j++) pb[d + j] = b[s + j];
+                        for (int j = w; j < pw; j++) pb[d + j] = 0f;
+                    }
                 }
-                store(c00, alpha, c, cOff + i * ldc + j);
-                store(c01, alpha, c, cOff + i * ldc + j + L);
-                store(c10, alpha, c, cOff + (i + 1) * ldc + j);
-                store(c11, alpha, c, cOff + (i + 1) * ldc + j + L);
-                store(c20, alpha, c, cOff + (i + 2) * ldc + j);
-                store(c21, alpha, c, cOff + (i + 2) * ldc + j + L);
-                store(c30, alpha, c, cOff + (i + 3) * ldc + j);
-                store(c31, alpha, c, cOff + (i + 3) * ldc + j + L);
+            } else {
+                // op(B)(p, j) = B[j, p]: each stored row j is contiguous along p.
+                for (int j = 0; j < w; j++) {
+                    int s = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) pb[dst + p * pw + j] = b[s + p];
+                }
+                for (int j = w; j < pw; j++) {
+                    for (int p = 0; p < kc; p++) pb[dst + p * pw + j] = 0f;
+                }
             }
-            for (int r = 0; r < 4; r++) rowTail(transA, i + r, j, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         }
-        for (; i < m; i++) rowTail(transA, i, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
-    private static void store(FloatVector acc, float alpha, float[] c, int off) {
-        acc.fma(FloatVector.broadcast(F, alpha), FloatVector.fromArray(F, c, off)).intoArray(c, off);
+    /**
+     * Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels: panel ir starts at ir*kc and holds,
+     * for each p, its MR rows contiguously; rows past mc are zero.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] pa) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int h = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            if (!transA) {
+                for (int r = 0; r < h; r++) {
+                    int s = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) pa[dst + p * MR + r] = a[s + p];
+                }
+            } else {
+                // op(A)(i, p) = A[p, i]: the MR rows of a panel are contiguous in stored row p.
+                int s = aOff + pc * lda + ic + ir;
+                if (h == MR) {
+                    for (int p = 0; p < kc; p++) {
+                        int sp = s + p * lda, d = dst + p * MR;
+                        pa[d] = a[sp];
+                        pa[d + 1] = a[sp + 1];
+                        pa[d + 2] = a[sp + 2];
+                        pa[d + 3] = a[sp + 3];
+                        pa[d + 4] = a[sp + 4];
+                        pa[d + 5] = a[sp + 5];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        for (int r = 0; r < h; r++) pa[dst + p * MR + r] = a[s + p * lda + r];
+                    }
+                }
+            }
+            for (int r = h; r < MR; r++) {
+                for (int p = 0; p < kc; p++) pa[dst + p * MR + r] = 0f;
+            }
+        }
     }
 
-    /** Row i of C from column j0 on: vector chunks of L, then scalar columns. */
-    private static void rowTail(boolean transA, int i, int j0, int n, int k, float alpha,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] c, int cOff, int ldc) {
-        int j = j0;
-        int ci = cOff + i * ldc;
-        for (; j + L <= n; j += L) {
-            FloatVector acc = FloatVector.zero(F);
-            for (int p = 0; p < k; p++) {
-                acc = FloatVector.broadcast(F, aAt(transA, a, aOff, lda, i, p))
-                        .fma(FloatVector.fromArray(F, b, bOff + p * ldb + j), acc);
-            }
-            store(acc, alpha, c, ci + j);
+    /** 6 x 2L block: 12 independent FMA chains, enough to cover 2 pipes x 4-cycle latency. */
+    private static void kernel6x2(int kc, float[] pa, int aIdx, float[] pb, int bIdx,
+                                  float[] c, int cIdx, int ldc, int h, int w,
+                                  float alpha, float beta, int mode, float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bp = bIdx + p * NR, ap = aIdx + p * MR;
+            FloatVector b0 = FloatVector.fromArray(F, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bp + L);
+            FloatVector a0 = FloatVector.broadcast(F, pa[ap]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, pa[ap + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, pa[ap + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, pa[ap + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(F, pa[ap + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(F, pa[ap + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
         }
-        for (; j < n; j++) {
-            float s = 0f;
-            for (int p = 0; p < k; p++) s = Math.fma(aAt(transA, a, aOff, lda, i, p), b[bOff + p * ldb + j], s);
-            c[ci + j] = Math.fma(alpha, s, c[ci + j]);
+        if (h == MR && w == NR) {
+            update(c00, alpha, beta, mode, c, cIdx);
+            update(c01, alpha, beta, mode, c, cIdx + L);
+            update(c10, alpha, beta, mode, c, cIdx + ldc);
+            update(c11, alpha, beta, mode, c, cIdx + ldc + L);
+            update(c20, alpha, beta, mode, c, cIdx + 2 * ldc);
+            update(c21, alpha, beta, mode, c, cIdx + 2 * ldc + L);
+            update(c30, alpha, beta, mode, c, cIdx + 3 * ldc);
+            update(c31, alpha, beta, mode, c, cIdx + 3 * ldc + L);
+            update(c40, alpha, beta, mode, c, cIdx + 4 * ldc);
+            update(c41, alpha, beta, mode, c, cIdx + 4 * ldc + L);
+            update(c50, alpha, beta, mode, c, cIdx + 5 * ldc);
+            update(c51, alpha, beta, mode, c, cIdx + 5 * ldc + L);
+        } else {
+            c00.intoArray(tile, 0);
+            c01.intoArray(tile, L);
+            c10.intoArray(tile, NR);
+            c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR);
+            c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR);
+            c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR);
+            c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR);
+            c51.intoArray(tile, 5 * NR + L);
+            updateEdge(tile, NR, h, w, alpha, beta, mode, c, cIdx, ldc);
+        }
+    }
+
+    /** 6 x L block for a last column panel of at most L columns. */
+    private static void kernel6x1(int kc, float[] pa, int aIdx, float[] pb, int bIdx,
+                                  float[] c, int cIdx, int ldc, int h, int w,
+                                  float alpha, float beta, int mode, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
+        FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int ap = aIdx + p * MR;
+            FloatVector b0 = FloatVector.fromArray(F, pb, bIdx + p * L);
+            c0 = FloatVector.broadcast(F, pa[ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, pa[ap + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, pa[ap + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, pa[ap + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, pa[ap + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, pa[ap + 5]).fma(b0, c5);
+        }
+        if (h == MR && w == L) {
+            update(c0, alpha, beta, mode, c, cIdx);
+            update(c1, alpha, beta, mode, c, cIdx + ldc);
+            update(c2, alpha, beta, mode, c, cIdx + 2 * ldc);
+            update(c3, alpha, beta, mode, c, cIdx + 3 * ldc);
+            update(c4, alpha, beta, mode, c, cIdx + 4 * ldc);
+            update(c5, alpha, beta, mode, c, cIdx + 5 * ldc);
+        } else {
+            c0.intoArray(tile, 0);
+            c1.intoArray(tile, L);
+            c2.intoArray(tile, 2 * L);
+            c3.intoArray(tile, 3 * L);
+            c4.intoArray(tile, 4 * L);
+            c5.intoArray(tile, 5 * L);
+            updateEdge(tile, L, h, w, alpha, beta, mode, c, cIdx, ldc);
+        }
+    }
+
+    /** One vector of C from its accumulator; lane-wise the same formulas as {@link #updateEdge}. */
+    private static void update(FloatVector acc, float alpha, float beta, int mode, float[] c, int off) {
+        if (mode == MODE_OVERWRITE) {
+            acc.mul(alpha).intoArray(c, off);
+        } else if (mode == MODE_SCALE) {
+            acc.fma(FloatVector.broadcast(F, alpha), FloatVector.fromArray(F, c, off).mul(beta)).intoArray(c, off);
+        } else {
+            acc.fma(FloatVector.broadcast(F, alpha), FloatVector.fromArray(F, c, off)).intoArray(c, off);
+        }
+    }
+
+    /** The h x w valid part of an accumulator tile (row stride ts) into C. */
+    private static void updateEdge(float[] tile, int ts, int h, int w, float alpha, float beta, int mode,
+                                   float[] c, int cIdx, int ldc) {
+        for (int r = 0; r < h; r++) {
+            int t = r * ts, ci = cIdx + r * ldc;
+            for (int j = 0; j < w; j++) {
+                float s = tile[t + j];
+                if (mode == MODE_OVERWRITE) c[ci + j] = s * alpha;
+                else if (mode == MODE_SCALE) c[ci + j] = Math.fma(s, alpha, c[ci + j] * beta);
+                else c[ci + j] = Math.fma(s, alpha, c[ci + j]);
+            }
         }
     }
 }
