@@ -37,6 +37,11 @@ final class VectorGemm {
     /** Columns of the packed B block (a multiple of NR for L up to 16). */
     static final int NC = 2048;
 
+    /** B is read in place (not packed) when not transposed and m is at most this... */
+    static final int DIRECT_B_MAX_M = 4 * MR;
+    /** ...or when the whole of B has at most this many entries (64 KB: L1/L2 resident). */
+    static final long DIRECT_B_MAX_KN = 64 * 64 * 4;
+
     private static final int MODE_OVERWRITE = 0; // first depth block, beta == 0: C not read
     private static final int MODE_SCALE = 1;     // first depth block, beta != 0, 1
     private static final int MODE_ADD = 2;       // beta == 1 or a later depth block
@@ -52,27 +57,42 @@ final class VectorGemm {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
+        // op(B) = B is read in place when its panels would not be reused enough to repay
+        // packing: few row panels of A, or a B block small enough to stay in L1/L2 anyway.
+        boolean directB = !transB && (m <= DIRECT_B_MAX_M || (long) k * n <= DIRECT_B_MAX_KN);
         GemmWorkspace ws = GemmWorkspace.get(Math.min(m, MC), Math.min(n, NC), Math.min(k, KC));
         float[] pa = ws.a, pb = ws.b, tile = ws.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                // Full panels read from B in place start here; the rest (if any) are packed.
+                int packFrom = directB ? nc - nc % NR : 0;
+                if (packFrom < nc) packB(transB, b, bOff, ldb, pc, kc, jc + packFrom, nc - packFrom, pb);
                 int mode = pc > 0 || beta == 1f ? MODE_ADD : beta == 0f ? MODE_OVERWRITE : MODE_SCALE;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int w = Math.min(NR, nc - jr);
-                        int bIdx = jr * kc;
+                        float[] bs;
+                        int bIdx, bStride;
+                        if (jr < packFrom) {
+                            bs = b;
+                            bIdx = bOff + pc * ldb + jc + jr;
+                            bStride = ldb;
+                        } else {
+                            bs = pb;
+                            bIdx = (jr - packFrom) * kc;
+                            bStride = w > L ? NR : L;
+                        }
                         for (int ir = 0; ir < mc; ir += MR) {
                             int h = Math.min(MR, mc - ir);
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             if (w > L) {
-                                kernel6x2(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                                kernel6x2(kc, pa, ir * kc, bs, bIdx, bStride, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
                             } else {
-                                kernel6x1(kc, pa, ir * kc, pb, bIdx, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                                kernel6x1(kc, pa, ir * kc, bs, bIdx, bStride, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
                             }
                         }
                     }
@@ -121,15 +141,34 @@ final class VectorGemm {
                     }
                 }
             } else {
-                // op(B)(p, j) = B[j, p]: each stored row j is contiguous along p.
-                for (int j = 0; j < w; j++) {
-                    int s = bOff + (jc + jr + j) * ldb + pc;
-                    for (int p = 0; p < kc; p++) pb[dst + p * pw + j] = b[s + p];
+                // op(B)(p, j) = B[j, p]: stored row j is contiguous along p. Four rows at a
+                // time keep four sequential read streams and write 4 adjacent floats per p.
+                int src = bOff + (jc + jr) * ldb + pc;
+                int j = 0;
+                for (; j + 4 <= w; j += 4) {
+                    if (pw == NR) packRows4(b, src + j * ldb, ldb, kc, pb, dst + j, NR);
+                    else packRows4(b, src + j * ldb, ldb, kc, pb, dst + j, L);
                 }
-                for (int j = w; j < pw; j++) {
+                for (; j < w; j++) {
+                    int sj = src + j * ldb;
+                    for (int p = 0; p < kc; p++) pb[dst + p * pw + j] = b[sj + p];
+                }
+                for (; j < pw; j++) {
                     for (int p = 0; p < kc; p++) pb[dst + p * pw + j] = 0f;
                 }
             }
+        }
+    }
+
+    /** Four stored rows of B (from s, row stride ldb) into four adjacent packed columns. */
+    private static void packRows4(float[] b, int s, int ldb, int kc, float[] pb, int d, int stride) {
+        int s1 = s + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
+        for (int p = 0; p < kc; p++) {
+            int dp = d + p * stride;
+            pb[dp] = b[s + p];
+            pb[dp + 1] = b[s1 + p];
+            pb[dp + 2] = b[s2 + p];
+            pb[dp + 3] = b[s3 + p];
         }
     }
 
@@ -172,7 +211,7 @@ final class VectorGemm {
     }
 
     /** 6 x 2L block: 12 independent FMA chains, enough to cover 2 pipes x 4-cycle latency. */
-    private static void kernel6x2(int kc, float[] pa, int aIdx, float[] pb, int bIdx,
+    private static void kernel6x2(int kc, float[] pa, int aIdx, float[] pb, int bIdx, int bStride,
                                   float[] c, int cIdx, int ldc, int h, int w,
                                   float alpha, float beta, int mode, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
@@ -182,7 +221,7 @@ final class VectorGemm {
         FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
         FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
-            int bp = bIdx + p * NR, ap = aIdx + p * MR;
+            int bp = bIdx + p * bStride, ap = aIdx + p * MR;
             FloatVector b0 = FloatVector.fromArray(F, pb, bp);
             FloatVector b1 = FloatVector.fromArray(F, pb, bp + L);
             FloatVector a0 = FloatVector.broadcast(F, pa[ap]);
@@ -235,14 +274,14 @@ final class VectorGemm {
     }
 
     /** 6 x L block for a last column panel of at most L columns. */
-    private static void kernel6x1(int kc, float[] pa, int aIdx, float[] pb, int bIdx,
+    private static void kernel6x1(int kc, float[] pa, int aIdx, float[] pb, int bIdx, int bStride,
                                   float[] c, int cIdx, int ldc, int h, int w,
                                   float alpha, float beta, int mode, float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
         FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
             int ap = aIdx + p * MR;
-            FloatVector b0 = FloatVector.fromArray(F, pb, bIdx + p * L);
+            FloatVector b0 = FloatVector.fromArray(F, pb, bIdx + p * bStride);
             c0 = FloatVector.broadcast(F, pa[ap]).fma(b0, c0);
             c1 = FloatVector.broadcast(F, pa[ap + 1]).fma(b0, c1);
             c2 = FloatVector.broadcast(F, pa[ap + 2]).fma(b0, c2);

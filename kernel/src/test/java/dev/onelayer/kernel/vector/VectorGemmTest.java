@@ -37,7 +37,7 @@ class VectorGemmTest {
     @Test
     void gemmMatchesReferenceAcrossBlocks() {
         SplittableRandom rnd = new SplittableRandom(12);
-        int[][] shapes = {{150, 40, 300}, {7, 2100, 9}, {145, 33, 257}, {64, 64, 64}, {5, 50, 50}, {50, 50, 5}, {8, 8, 8}};
+        int[][] shapes = {{150, 40, 300}, {7, 2100, 9}, {25, 2100, 9}, {60, 130, 300}, {31, 67, 260}, {145, 33, 257}, {64, 64, 64}, {5, 50, 50}, {50, 50, 5}, {8, 8, 8}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) check(rnd, t >= 2, (t & 1) == 1, s[0], s[1], s[2], 0.5f, t == 3 ? 0f : 1.5f);
         }
