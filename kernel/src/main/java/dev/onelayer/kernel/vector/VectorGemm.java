@@ -42,6 +42,9 @@ final class VectorGemm {
     /** ...or when the whole of B has at most this many entries (64 KB: L1/L2 resident). */
     static final long DIRECT_B_MAX_KN = 64 * 64 * 4;
 
+    /** A is read in place (not packed) when it has at most this many entries (64 KB). */
+    static final long DIRECT_A_MAX_MK = 64 * 64 * 4;
+
     private static final int MODE_OVERWRITE = 0; // first depth block, beta == 0: C not read
     private static final int MODE_SCALE = 1;     // first depth block, beta != 0, 1
     private static final int MODE_ADD = 2;       // beta == 1 or a later depth block
@@ -60,6 +63,8 @@ final class VectorGemm {
         // op(B) = B is read in place when its panels would not be reused enough to repay
         // packing: few row panels of A, or a B block small enough to stay in L1/L2 anyway.
         boolean directB = !transB && (m <= DIRECT_B_MAX_M || (long) k * n <= DIRECT_B_MAX_KN);
+        // Likewise op(A) is read in place when all of A is small (it then stays in L1/L2).
+        boolean directA = (long) m * k <= DIRECT_A_MAX_MK;
         GemmWorkspace ws = GemmWorkspace.get(Math.min(m, MC), Math.min(n, NC), Math.min(k, KC));
         float[] pa = ws.a, pb = ws.b, tile = ws.tile;
         for (int jc = 0; jc < n; jc += NC) {
@@ -72,7 +77,7 @@ final class VectorGemm {
                 int mode = pc > 0 || beta == 1f ? MODE_ADD : beta == 0f ? MODE_OVERWRITE : MODE_SCALE;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    if (!directA) packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int w = Math.min(NR, nc - jr);
                         float[] bs;
@@ -89,10 +94,28 @@ final class VectorGemm {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int h = Math.min(MR, mc - ir);
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                            if (w > L) {
-                                kernel6x2(kc, pa, ir * kc, bs, bIdx, bStride, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                            float[] as;
+                            int aIdx, aRs, aPs;
+                            if (!directA) {
+                                as = pa;
+                                aIdx = ir * kc;
+                                aRs = 1;
+                                aPs = MR;
+                            } else if (!transA) {
+                                as = a;
+                                aIdx = aOff + (ic + ir) * lda + pc;
+                                aRs = lda;
+                                aPs = 1;
                             } else {
-                                kernel6x1(kc, pa, ir * kc, bs, bIdx, bStride, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                                as = a;
+                                aIdx = aOff + pc * lda + ic + ir;
+                                aRs = 1;
+                                aPs = lda;
+                            }
+                            if (w > L) {
+                                kernel6x2(kc, as, aIdx, aRs, aPs, bs, bIdx, bStride, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                            } else {
+                                kernel6x1(kc, as, aIdx, aRs, aPs, bs, bIdx, bStride, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
                             }
                         }
                     }
@@ -211,9 +234,14 @@ final class VectorGemm {
     }
 
     /** 6 x 2L block: 12 independent FMA chains, enough to cover 2 pipes x 4-cycle latency. */
-    private static void kernel6x2(int kc, float[] pa, int aIdx, float[] pb, int bIdx, int bStride,
+    private static void kernel6x2(int kc, float[] pa, int aIdx, int aRs, int aPs, float[] pb, int bIdx, int bStride,
                                   float[] c, int cIdx, int ldc, int h, int w,
                                   float alpha, float beta, int mode, float[] tile) {
+        // Row i of the block is read at r_i + p * aPs; rows past h repeat row h - 1 (computed,
+        // never stored), so a short block needs neither padding nor reads outside A.
+        int r1 = aIdx + Math.min(1, h - 1) * aRs, r2 = aIdx + Math.min(2, h - 1) * aRs;
+        int r3 = aIdx + Math.min(3, h - 1) * aRs, r4 = aIdx + Math.min(4, h - 1) * aRs;
+        int r5 = aIdx + Math.min(5, h - 1) * aRs;
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -221,25 +249,25 @@ final class VectorGemm {
         FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
         FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
-            int bp = bIdx + p * bStride, ap = aIdx + p * MR;
+            int bp = bIdx + p * bStride, o = p * aPs;
             FloatVector b0 = FloatVector.fromArray(F, pb, bp);
             FloatVector b1 = FloatVector.fromArray(F, pb, bp + L);
-            FloatVector a0 = FloatVector.broadcast(F, pa[ap]);
+            FloatVector a0 = FloatVector.broadcast(F, pa[aIdx + o]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(F, pa[ap + 1]);
+            FloatVector a1 = FloatVector.broadcast(F, pa[r1 + o]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(F, pa[ap + 2]);
+            FloatVector a2 = FloatVector.broadcast(F, pa[r2 + o]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(F, pa[ap + 3]);
+            FloatVector a3 = FloatVector.broadcast(F, pa[r3 + o]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(F, pa[ap + 4]);
+            FloatVector a4 = FloatVector.broadcast(F, pa[r4 + o]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(F, pa[ap + 5]);
+            FloatVector a5 = FloatVector.broadcast(F, pa[r5 + o]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
@@ -274,20 +302,25 @@ final class VectorGemm {
     }
 
     /** 6 x L block for a last column panel of at most L columns. */
-    private static void kernel6x1(int kc, float[] pa, int aIdx, float[] pb, int bIdx, int bStride,
+    private static void kernel6x1(int kc, float[] pa, int aIdx, int aRs, int aPs, float[] pb, int bIdx, int bStride,
                                   float[] c, int cIdx, int ldc, int h, int w,
                                   float alpha, float beta, int mode, float[] tile) {
+        // Row i of the block is read at r_i + p * aPs; rows past h repeat row h - 1 (computed,
+        // never stored), so a short block needs neither padding nor reads outside A.
+        int r1 = aIdx + Math.min(1, h - 1) * aRs, r2 = aIdx + Math.min(2, h - 1) * aRs;
+        int r3 = aIdx + Math.min(3, h - 1) * aRs, r4 = aIdx + Math.min(4, h - 1) * aRs;
+        int r5 = aIdx + Math.min(5, h - 1) * aRs;
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
         FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
-            int ap = aIdx + p * MR;
+            int o = p * aPs;
             FloatVector b0 = FloatVector.fromArray(F, pb, bIdx + p * bStride);
-            c0 = FloatVector.broadcast(F, pa[ap]).fma(b0, c0);
-            c1 = FloatVector.broadcast(F, pa[ap + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(F, pa[ap + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(F, pa[ap + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(F, pa[ap + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(F, pa[ap + 5]).fma(b0, c5);
+            c0 = FloatVector.broadcast(F, pa[aIdx + o]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, pa[r1 + o]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, pa[r2 + o]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, pa[r3 + o]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, pa[r4 + o]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, pa[r5 + o]).fma(b0, c5);
         }
         if (h == MR && w == L) {
             update(c0, alpha, beta, mode, c, cIdx);
