@@ -25,10 +25,10 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(value = 2, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class Level12Bench {
 
-    static final int N = 1024;
-    static final int GEMV = 256;
-    static final int SOFTMAX = 64;
-    static final int GELU = 4096;
+    public static final int N = 1024;
+    public static final int GEMV = 256;
+    public static final int SOFTMAX = 64;
+    public static final int GELU = 4096;
 
     @Param({"vector", "scalar"})
     public String impl;
