@@ -60,6 +60,21 @@ final class VectorGemm {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (transB && (transA ? 0L : (long) m * k) + (long) m * n < (long) n * k) {
+            // Transposed B costs a scalar packing pass over its n x k entries. When op(A) is
+            // much smaller, compute C^T = op(B)^T op(A)^T instead: B becomes the in-place
+            // left operand, only A^T (m x k, or nothing for TT) is packed, and C is written
+            // through the scalar edge path with swapped strides (m n scalar updates).
+            blocked(false, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda, beta, c, cOff, 1, ldc);
+        } else {
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 1);
+        }
+    }
+
+    /** The blocked product with C entry (i, j) at {@code cOff + i * csr + j * csc}. */
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int csr, int csc) {
         // op(B) = B is read in place when its panels would not be reused enough to repay
         // packing: few row panels of A, or a B block small enough to stay in L1/L2 anyway.
         boolean directB = !transB && (m <= DIRECT_B_MAX_M || (long) k * n <= DIRECT_B_MAX_KN);
@@ -93,7 +108,7 @@ final class VectorGemm {
                         }
                         for (int ir = 0; ir < mc; ir += MR) {
                             int h = Math.min(MR, mc - ir);
-                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            int cIdx = cOff + (ic + ir) * csr + (jc + jr) * csc;
                             float[] as;
                             int aIdx, aRs, aPs;
                             if (!directA) {
@@ -113,9 +128,9 @@ final class VectorGemm {
                                 aPs = lda;
                             }
                             if (w > L) {
-                                kernel6x2(kc, as, aIdx, aRs, aPs, bs, bIdx, bStride, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                                kernel6x2(kc, as, aIdx, aRs, aPs, bs, bIdx, bStride, c, cIdx, csr, csc, h, w, alpha, beta, mode, tile);
                             } else {
-                                kernel6x1(kc, as, aIdx, aRs, aPs, bs, bIdx, bStride, c, cIdx, ldc, h, w, alpha, beta, mode, tile);
+                                kernel6x1(kc, as, aIdx, aRs, aPs, bs, bIdx, bStride, c, cIdx, csr, csc, h, w, alpha, beta, mode, tile);
                             }
                         }
                     }
@@ -235,7 +250,7 @@ final class VectorGemm {
 
     /** 6 x 2L block: 12 independent FMA chains, enough to cover 2 pipes x 4-cycle latency. */
     private static void kernel6x2(int kc, float[] pa, int aIdx, int aRs, int aPs, float[] pb, int bIdx, int bStride,
-                                  float[] c, int cIdx, int ldc, int h, int w,
+                                  float[] c, int cIdx, int ldc, int csc, int h, int w,
                                   float alpha, float beta, int mode, float[] tile) {
         // Row i of the block is read at r_i + p * aPs; rows past h repeat row h - 1 (computed,
         // never stored), so a short block needs neither padding nor reads outside A.
@@ -271,7 +286,7 @@ final class VectorGemm {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        if (h == MR && w == NR) {
+        if (h == MR && w == NR && csc == 1) {
             update(c00, alpha, beta, mode, c, cIdx);
             update(c01, alpha, beta, mode, c, cIdx + L);
             update(c10, alpha, beta, mode, c, cIdx + ldc);
@@ -297,13 +312,13 @@ final class VectorGemm {
             c41.intoArray(tile, 4 * NR + L);
             c50.intoArray(tile, 5 * NR);
             c51.intoArray(tile, 5 * NR + L);
-            updateEdge(tile, NR, h, w, alpha, beta, mode, c, cIdx, ldc);
+            updateEdge(tile, NR, h, w, alpha, beta, mode, c, cIdx, ldc, csc);
         }
     }
 
     /** 6 x L block for a last column panel of at most L columns. */
     private static void kernel6x1(int kc, float[] pa, int aIdx, int aRs, int aPs, float[] pb, int bIdx, int bStride,
-                                  float[] c, int cIdx, int ldc, int h, int w,
+                                  float[] c, int cIdx, int ldc, int csc, int h, int w,
                                   float alpha, float beta, int mode, float[] tile) {
         // Row i of the block is read at r_i + p * aPs; rows past h repeat row h - 1 (computed,
         // never stored), so a short block needs neither padding nor reads outside A.
@@ -322,7 +337,7 @@ final class VectorGemm {
             c4 = FloatVector.broadcast(F, pa[r4 + o]).fma(b0, c4);
             c5 = FloatVector.broadcast(F, pa[r5 + o]).fma(b0, c5);
         }
-        if (h == MR && w == L) {
+        if (h == MR && w == L && csc == 1) {
             update(c0, alpha, beta, mode, c, cIdx);
             update(c1, alpha, beta, mode, c, cIdx + ldc);
             update(c2, alpha, beta, mode, c, cIdx + 2 * ldc);
@@ -336,7 +351,7 @@ final class VectorGemm {
             c3.intoArray(tile, 3 * L);
             c4.intoArray(tile, 4 * L);
             c5.intoArray(tile, 5 * L);
-            updateEdge(tile, L, h, w, alpha, beta, mode, c, cIdx, ldc);
+            updateEdge(tile, L, h, w, alpha, beta, mode, c, cIdx, ldc, csc);
         }
     }
 
@@ -353,14 +368,15 @@ final class VectorGemm {
 
     /** The h x w valid part of an accumulator tile (row stride ts) into C. */
     private static void updateEdge(float[] tile, int ts, int h, int w, float alpha, float beta, int mode,
-                                   float[] c, int cIdx, int ldc) {
+                                   float[] c, int cIdx, int ldc, int csc) {
         for (int r = 0; r < h; r++) {
             int t = r * ts, ci = cIdx + r * ldc;
             for (int j = 0; j < w; j++) {
-                float s = tile[t + j];
-                if (mode == MODE_OVERWRITE) c[ci + j] = s * alpha;
-                else if (mode == MODE_SCALE) c[ci + j] = Math.fma(s, alpha, c[ci + j] * beta);
-                else c[ci + j] = Math.fma(s, alpha, c[ci + j]);
+                float v = tile[t + j];
+                int at = ci + j * csc;
+                if (mode == MODE_OVERWRITE) c[at] = v * alpha;
+                else if (mode == MODE_SCALE) c[at] = Math.fma(v, alpha, c[at] * beta);
+                else c[at] = Math.fma(v, alpha, c[at]);
             }
         }
     }
