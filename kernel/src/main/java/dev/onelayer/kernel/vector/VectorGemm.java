@@ -10,19 +10,24 @@ import jdk.incubator.vector.FloatVector;
  * Goto/BLIS layout: op(B) is packed per (NC x KC) block into column panels of width NR = 2L,
  * op(A) per (MC x KC) block into row panels of height MR = 6, and a 6 x 2L register block of C
  * (12 vector accumulators, 2 B vectors, 1 broadcast: 15 of AVX2's 16 registers) runs an
- * FMA chain over the KC depth. Packing is what makes all four transpose combinations equally
- * fast: after it the micro-kernel only ever sees unit-stride panels.
+ * FMA chain over the KC depth. Packing is what makes the transposed cases fast: after it the
+ * micro-kernel only sees unit-stride panels.
  *
  * <p>Blocking (why these sizes): a KC x NR panel of B is 16 KB at L = 8 and stays in the 32 KB
  * L1d while the kernel sweeps the MC x KC block of A (144 KB) held in the 512 KB L2; the KC x NC
- * block of B lives in L3. Every block size is a constant, so how a result is summed (the order
- * of FMAs per C entry, the KC split of the depth) depends only on the shapes and the lane count.
+ * block of B lives in L3.
  *
- * <p>Each C entry is {@code c = fma(alpha, s_1, beta c)} then {@code c = fma(alpha, s_q, c)} for
- * every later depth block q, where {@code s_q} is a left-to-right FMA chain over that block. The
- * same formula is used for interior and edge tiles (edges go through a small scratch tile), so
- * the bits of an entry do not depend on where it falls in the tiling. With {@code beta == 0}
- * C is written without being read.
+ * <p>Small problems (the models use d = 4..64) skip what does not pay: a non-transposed B is
+ * read in place when m is small or B fits in 64 KB, A is read in place when it fits in 64 KB
+ * (the kernel then takes A's row and depth strides), and a transposed B whose packing would
+ * cost more than packing op(A) is avoided by computing {@code C^T = op(B)^T op(A)^T}.
+ *
+ * <p>Determinism: every choice above and every block size depends only on the shapes, the
+ * transpose flags and the lane count, never on timing or thread. Each C entry is
+ * {@code c = fma(s_1, alpha, beta c)} (or {@code s_1 alpha} when beta is 0, without reading C),
+ * then {@code c = fma(s_q, alpha, c)} for each later depth block q, where {@code s_q} is a
+ * left-to-right FMA chain over that block; interior tiles (vector stores) and edge tiles (a
+ * scratch tile and scalar stores) evaluate the same formula lane by lane.
  */
 final class VectorGemm {
 
