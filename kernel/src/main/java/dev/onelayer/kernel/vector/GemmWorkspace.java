@@ -29,6 +29,11 @@ final class GemmWorkspace {
         return ws;
     }
 
+    /** This thread's scratch array of MR x NR (at least 4L) floats, for lane spills. */
+    static float[] scratch() {
+        return LOCAL.get().tile;
+    }
+
     private static int roundUp(int x, int q) {
         return (x + q - 1) / q * q;
     }

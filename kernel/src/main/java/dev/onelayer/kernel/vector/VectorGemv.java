@@ -22,6 +22,7 @@ final class VectorGemv {
                            float[] x, int xOff, float beta, float[] y, int yOff) {
         int i = 0;
         int nv = n - (n % (2 * L));
+        float[] lanes = GemmWorkspace.scratch();
         for (; i + 4 <= m; i += 4) {
             int r0 = aOff + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
             // Two accumulators per row: 8 independent FMA chains, 5 loads per 4 FMAs.
@@ -41,8 +42,19 @@ final class VectorGemv {
                 s30 = FloatVector.fromArray(F, a, r3 + j).fma(x0, s30);
                 s31 = FloatVector.fromArray(F, a, r3 + j + L).fma(x1, s31);
             }
-            float t0 = Lanes.sum(s00.add(s01)), t1 = Lanes.sum(s10.add(s11));
-            float t2 = Lanes.sum(s20.add(s21)), t3 = Lanes.sum(s30.add(s31));
+            // Lanes go through a scratch array and are summed left to right: four Lanes.sum
+            // calls here exceeded C2's inlining budget and boxed a vector per block.
+            s00.add(s01).intoArray(lanes, 0);
+            s10.add(s11).intoArray(lanes, L);
+            s20.add(s21).intoArray(lanes, 2 * L);
+            s30.add(s31).intoArray(lanes, 3 * L);
+            float t0 = 0f, t1 = 0f, t2 = 0f, t3 = 0f;
+            for (int l = 0; l < L; l++) {
+                t0 += lanes[l];
+                t1 += lanes[L + l];
+                t2 += lanes[2 * L + l];
+                t3 += lanes[3 * L + l];
+            }
             for (int j = nv; j < n; j++) {
                 float xj = x[xOff + j];
                 t0 = Math.fma(a[r0 + j], xj, t0);
