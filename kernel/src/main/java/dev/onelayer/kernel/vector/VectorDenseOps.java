@@ -31,21 +31,16 @@ public final class VectorDenseOps implements DenseOps {
     public void gemv(boolean trans, int m, int n, float alpha, float[] a, int aOff, int lda,
                      float[] x, int xOff, float beta, float[] y, int yOff) {
         if (!trans) {
-            for (int i = 0; i < m; i++) {
-                float s = dot(n, a, aOff + i * lda, x, xOff);
-                y[yOff + i] = (beta == 0f ? 0f : beta * y[yOff + i]) + alpha * s;
-            }
+            VectorGemv.rowsTimesX(m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
         } else {
-            if (beta == 0f) java.util.Arrays.fill(y, yOff, yOff + n, 0f);
-            else if (beta != 1f) scale(n, beta, y, yOff);
-            for (int i = 0; i < m; i++) axpy(n, alpha * x[xOff + i], a, aOff + i * lda, y, yOff);
+            VectorGemv.xTimesRows(m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
         }
     }
 
     @Override
     public void ger(int m, int n, float alpha, float[] x, int xOff, float[] y, int yOff,
                     float[] a, int aOff, int lda) {
-        for (int i = 0; i < m; i++) axpy(n, alpha * x[xOff + i], y, yOff, a, aOff + i * lda);
+        VectorGemv.ger(m, n, alpha, x, xOff, y, yOff, a, aOff, lda);
     }
 
     @Override
