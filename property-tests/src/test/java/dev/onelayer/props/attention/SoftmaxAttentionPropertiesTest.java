@@ -97,10 +97,10 @@ class SoftmaxAttentionPropertiesTest {
                         float[] q = values(g, sp.qkFloats()), k = values(g, sp.qkFloats());
                         if (g.nextBoolean()) {
                             // Scores rising along the keys: the running max grows in every block.
-                            for (int j = 0; j < sp.seqLen(); j++) {
+                            for (int row = 0; row < sp.rowFloats(); row++) {
                                 for (int c = 0; c < sp.dk(); c++) {
-                                    q[j * sp.dk() + c] = 1f;
-                                    k[j * sp.dk() + c] = 0.02f * j;
+                                    q[row * sp.dk() + c] = 1f;
+                                    k[row * sp.dk() + c] = 0.02f * (row % sp.seqLen());
                                 }
                             }
                         }
