@@ -29,6 +29,14 @@ public interface AttentionOps {
     /** Keys per block in the fused kernels: the per-row scratch is two blocks, never a T x T matrix. */
     int KEY_BLOCK = 256;
 
+    /**
+     * Leading dimension the vector implementation uses for transposed [d][T] copies in the
+     * workspace: T rounded up to 16 plus 16 floats (rows 4 KiB apart would alias one L1 set).
+     */
+    static int transposedLd(int seqLen) {
+        return ((seqLen + 15) & ~15) + 16;
+    }
+
     /** {@code "scalar"} or {@code "vector"}. */
     String name();
 

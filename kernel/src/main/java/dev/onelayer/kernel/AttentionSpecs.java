@@ -24,9 +24,18 @@ final class AttentionSpecs {
         return (int) n;
     }
 
+    /**
+     * Leading dimension of a transposed [d][T] copy: T rounded up to 16 floats plus 16, so that
+     * consecutive rows are never a multiple of 4 KiB apart (rows that alias one L1 set evict each
+     * other when a kernel streams 2d of them at once).
+     */
+    static int transposedLd(int seqLen) {
+        return AttentionOps.transposedLd(seqLen);
+    }
+
     /** Workspace of the quadratic and softmax kernels: transposed K, V, dK, dV, two key blocks, rows. */
     static int blockedWorkspace(String kernel, int seqLen, int dk, int dv) {
-        long n = 2L * seqLen * (dk + dv) + 2L * KEY_BLOCK + 4L * (dk + dv) + 3L * dk * dv + 16;
+        long n = 2L * transposedLd(seqLen) * (dk + dv) + 2L * KEY_BLOCK + 4L * (dk + dv) + 3L * dk * dv + 80;
         if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException(kernel + ": workspace would need more than 2^31 floats");
         return (int) n;
     }

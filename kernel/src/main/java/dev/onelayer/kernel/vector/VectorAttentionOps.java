@@ -44,6 +44,18 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
     // ---------------------------------------------------------------- building blocks
 
     /**
+     * Sum of L lanes stored at tmp[off..], left to right. Why not {@link Lanes#sum}: at call sites
+     * C2 thinks cold (once per row, after a hot loop) the callee is not inlined, and a vector
+     * passed to a non-inlined method is boxed on every call; so callers store the vector with
+     * {@code intoArray} and only the array crosses the call.
+     */
+    private static float sumScalar(float[] tmp, int off) {
+        float s = tmp[off];
+        for (int i = 1; i < L; i++) s += tmp[off + i];
+        return s;
+    }
+
+    /**
      * {@code out[oOff + i] = scale * sum_c x[xOff + c] * yT[yOff + c*ld + j0 + i]} for i < n.
      * Each key's dot is the fma chain over c in order, in lanes and in the tail alike.
      */
@@ -82,25 +94,76 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         }
     }
 
-    /** {@code res[rOff + c] = sum_{i < n} w[wOff + i] * yT[yOff + c*ld + j0 + i]} for c < rows (fixed order). */
+    /**
+     * {@code res[rOff + c] = sum_{i < n} w[wOff + i] * yT[yOff + c*ld + j0 + i]} for c < rows.
+     * Four rows share each load of w; every row has the same two accumulators (even and odd
+     * vector chunks), combined and lane-summed in a fixed order whether or not it is in a group
+     * of four, so its bits do not depend on the grouping.
+     */
     static void rowDotsT(float[] w, int wOff, float[] yT, int yOff, int ld, int rows, int j0, int n,
-                         float[] res, int rOff) {
-        for (int c = 0; c < rows; c++) {
-            int r = yOff + c * ld + j0;
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                         float[] res, int rOff, float[] tmp, int tOff) {
+        int c = 0;
+        int n2 = n - n % (2 * L);
+        for (; c + 4 <= rows; c += 4) {
+            int r0 = yOff + c * ld + j0, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+            FloatVector a0 = FloatVector.zero(F), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
             int i = 0;
-            for (; i + 4 * L <= n; i += 4 * L) {
-                a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, yT, r + i), a0);
-                a1 = FloatVector.fromArray(F, w, wOff + i + L).fma(FloatVector.fromArray(F, yT, r + i + L), a1);
-                a2 = FloatVector.fromArray(F, w, wOff + i + 2 * L).fma(FloatVector.fromArray(F, yT, r + i + 2 * L), a2);
-                a3 = FloatVector.fromArray(F, w, wOff + i + 3 * L).fma(FloatVector.fromArray(F, yT, r + i + 3 * L), a3);
+            for (; i < n2; i += 2 * L) {
+                FloatVector we = FloatVector.fromArray(F, w, wOff + i);
+                FloatVector wo = FloatVector.fromArray(F, w, wOff + i + L);
+                a0 = we.fma(FloatVector.fromArray(F, yT, r0 + i), a0);
+                b0 = wo.fma(FloatVector.fromArray(F, yT, r0 + i + L), b0);
+                a1 = we.fma(FloatVector.fromArray(F, yT, r1 + i), a1);
+                b1 = wo.fma(FloatVector.fromArray(F, yT, r1 + i + L), b1);
+                a2 = we.fma(FloatVector.fromArray(F, yT, r2 + i), a2);
+                b2 = wo.fma(FloatVector.fromArray(F, yT, r2 + i + L), b2);
+                a3 = we.fma(FloatVector.fromArray(F, yT, r3 + i), a3);
+                b3 = wo.fma(FloatVector.fromArray(F, yT, r3 + i + L), b3);
             }
-            for (; i + L <= n; i += L) {
-                a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, yT, r + i), a0);
+            if (i + L <= n) {
+                FloatVector we = FloatVector.fromArray(F, w, wOff + i);
+                a0 = we.fma(FloatVector.fromArray(F, yT, r0 + i), a0);
+                a1 = we.fma(FloatVector.fromArray(F, yT, r1 + i), a1);
+                a2 = we.fma(FloatVector.fromArray(F, yT, r2 + i), a2);
+                a3 = we.fma(FloatVector.fromArray(F, yT, r3 + i), a3);
+                i += L;
             }
-            float s = Lanes.sum(a0.add(a1).add(a2.add(a3)));
-            for (; i < n; i++) s = Math.fma(w[wOff + i], yT[r + i], s);
-            res[rOff + c] = s;
+            a0.add(b0).intoArray(tmp, tOff);
+            float s0 = sumScalar(tmp, tOff);
+            a1.add(b1).intoArray(tmp, tOff);
+            float s1 = sumScalar(tmp, tOff);
+            a2.add(b2).intoArray(tmp, tOff);
+            float s2 = sumScalar(tmp, tOff);
+            a3.add(b3).intoArray(tmp, tOff);
+            float s3 = sumScalar(tmp, tOff);
+            for (; i < n; i++) {
+                float wi = w[wOff + i];
+                s0 = Math.fma(wi, yT[r0 + i], s0);
+                s1 = Math.fma(wi, yT[r1 + i], s1);
+                s2 = Math.fma(wi, yT[r2 + i], s2);
+                s3 = Math.fma(wi, yT[r3 + i], s3);
+            }
+            res[rOff + c] = s0;
+            res[rOff + c + 1] = s1;
+            res[rOff + c + 2] = s2;
+            res[rOff + c + 3] = s3;
+        }
+        for (; c < rows; c++) {
+            int r0 = yOff + c * ld + j0;
+            FloatVector a0 = FloatVector.zero(F), b0 = a0;
+            int i = 0;
+            for (; i < n2; i += 2 * L) {
+                a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, yT, r0 + i), a0);
+                b0 = FloatVector.fromArray(F, w, wOff + i + L).fma(FloatVector.fromArray(F, yT, r0 + i + L), b0);
+            }
+            if (i + L <= n) {
+                a0 = FloatVector.fromArray(F, w, wOff + i).fma(FloatVector.fromArray(F, yT, r0 + i), a0);
+                i += L;
+            }
+            a0.add(b0).intoArray(tmp, tOff);
+            float s0 = sumScalar(tmp, tOff);
+            for (; i < n; i++) s0 = Math.fma(w[wOff + i], yT[r0 + i], s0);
+            res[rOff + c] = s0;
         }
     }
 
@@ -128,34 +191,36 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         for (; i < n; i++) y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
     }
 
-    /** {@code dst[dOff + c*T + t] = src[sOff + t*d + c]}: [T][d] to [d][T]. */
-    static void transpose(float[] src, int sOff, int T, int d, float[] dst, int dOff) {
+    /** {@code dst[dOff + c*ld + t] = src[sOff + t*d + c]}: [T][d] to [d][T] with leading dimension ld. */
+    static void transpose(float[] src, int sOff, int T, int d, float[] dst, int dOff, int ld) {
         for (int t = 0; t < T; t++) {
-            for (int c = 0; c < d; c++) dst[dOff + c * T + t] = src[sOff + t * d + c];
+            for (int c = 0; c < d; c++) dst[dOff + c * ld + t] = src[sOff + t * d + c];
         }
     }
 
-    /** {@code dst[dOff + t*d + c] = src[sOff + c*T + t]}: [d][T] back to [T][d]. */
-    static void untranspose(float[] src, int sOff, int T, int d, float[] dst, int dOff) {
+    /** {@code dst[dOff + t*d + c] = src[sOff + c*ld + t]}: [d][T] back to [T][d]. */
+    static void untranspose(float[] src, int sOff, int T, int d, int ld, float[] dst, int dOff) {
         for (int t = 0; t < T; t++) {
-            for (int c = 0; c < d; c++) dst[dOff + t * d + c] = src[sOff + c * T + t];
+            for (int c = 0; c < d; c++) dst[dOff + t * d + c] = src[sOff + c * ld + t];
         }
     }
 
     /** Workspace offsets of the blocked kernels (see {@code LinearAttentionSpec.workspaceFloats}). */
     private static final class Layout {
-        final int kT, vT, dkT, dvT, buf1, buf2, rowA, rowB, rowC;
+        final int ld, kT, vT, dkT, dvT, buf1, buf2, rowA, rowB, rowC, lanes;
 
         Layout(int T, int dk, int dv) {
+            ld = AttentionOps.transposedLd(T);
             kT = 0;
-            vT = kT + dk * T;
-            dkT = vT + dv * T;
-            dvT = dkT + dk * T;
-            buf1 = dvT + dv * T;
+            vT = kT + dk * ld;
+            dkT = vT + dv * ld;
+            dvT = dkT + dk * ld;
+            buf1 = dvT + dv * ld;
             buf2 = buf1 + BK;
             rowA = buf2 + BK;
             rowB = rowA + dk + dv;
             rowC = rowB + dk + dv;
+            lanes = rowC + dk + dv;
         }
     }
 
@@ -167,8 +232,8 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         Layout w = new Layout(T, dk, dv);
         for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
             int qb = bh * T * dk, vb = bh * T * dv;
-            transpose(k, qb, T, dk, ws, w.kT);
-            transpose(v, vb, T, dv, ws, w.vT);
+            transpose(k, qb, T, dk, ws, w.kT, w.ld);
+            transpose(v, vb, T, dv, ws, w.vT, w.ld);
             for (int t = 0; t < T; t++) {
                 int o = vb + t * dv;
                 Arrays.fill(out, o, o + dv, 0f);
@@ -176,8 +241,8 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                 int lo = sp.window() < 0 ? 0 : Math.max(0, t - sp.window());
                 for (int j0 = lo; j0 <= hi; j0 += BK) {
                     int n = Math.min(BK, hi + 1 - j0);
-                    dotsT(q, qb + t * dk, dk, ws, w.kT, T, j0, n, sp.scale(), ws, w.buf1);
-                    rowDotsT(ws, w.buf1, ws, w.vT, T, dv, j0, n, ws, w.rowA);
+                    dotsT(q, qb + t * dk, dk, ws, w.kT, w.ld, j0, n, sp.scale(), ws, w.buf1);
+                    rowDotsT(ws, w.buf1, ws, w.vT, w.ld, dv, j0, n, ws, w.rowA, ws, w.lanes);
                     for (int i = 0; i < dv; i++) out[o + i] += ws[w.rowA + i];
                 }
             }
@@ -191,9 +256,9 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         Layout w = new Layout(T, dkw, dvw);
         for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
             int qb = bh * T * dkw, vb = bh * T * dvw;
-            transpose(k, qb, T, dkw, ws, w.kT);
-            transpose(v, vb, T, dvw, ws, w.vT);
-            Arrays.fill(ws, w.dkT, w.dvT + dvw * T, 0f);
+            transpose(k, qb, T, dkw, ws, w.kT, w.ld);
+            transpose(v, vb, T, dvw, ws, w.vT, w.ld);
+            Arrays.fill(ws, w.dkT, w.dvT + dvw * w.ld, 0f);
             for (int t = 0; t < T; t++) {
                 int qo = qb + t * dkw, o = vb + t * dvw;
                 Arrays.fill(dq, qo, qo + dkw, 0f);
@@ -201,16 +266,16 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                 int lo = sp.window() < 0 ? 0 : Math.max(0, t - sp.window());
                 for (int j0 = lo; j0 <= hi; j0 += BK) {
                     int n = Math.min(BK, hi + 1 - j0);
-                    dotsT(q, qo, dkw, ws, w.kT, T, j0, n, sp.scale(), ws, w.buf1);      // a_ts
-                    dotsT(dOut, o, dvw, ws, w.vT, T, j0, n, sp.scale(), ws, w.buf2);   // g_ts
-                    rowDotsT(ws, w.buf2, ws, w.kT, T, dkw, j0, n, ws, w.rowA);
+                    dotsT(q, qo, dkw, ws, w.kT, w.ld, j0, n, sp.scale(), ws, w.buf1);      // a_ts
+                    dotsT(dOut, o, dvw, ws, w.vT, w.ld, j0, n, sp.scale(), ws, w.buf2);   // g_ts
+                    rowDotsT(ws, w.buf2, ws, w.kT, w.ld, dkw, j0, n, ws, w.rowA, ws, w.lanes);
                     for (int c = 0; c < dkw; c++) dq[qo + c] += ws[w.rowA + c];
-                    rank1T(ws, w.buf2, q, qo, dkw, ws, w.dkT, T, j0, n);
-                    rank1T(ws, w.buf1, dOut, o, dvw, ws, w.dvT, T, j0, n);
+                    rank1T(ws, w.buf2, q, qo, dkw, ws, w.dkT, w.ld, j0, n);
+                    rank1T(ws, w.buf1, dOut, o, dvw, ws, w.dvT, w.ld, j0, n);
                 }
             }
-            untranspose(ws, w.dkT, T, dkw, dk, qb);
-            untranspose(ws, w.dvT, T, dvw, dv, vb);
+            untranspose(ws, w.dkT, T, dkw, w.ld, dk, qb);
+            untranspose(ws, w.dvT, T, dvw, w.ld, dv, vb);
         }
     }
 
@@ -295,7 +360,7 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
     }
 
     /** buf[i] = exp(min(buf[i] - shift, 0)) in place; returns the sum of the results (fixed order). */
-    private static float expShifted(float[] buf, int off, int n, float shift) {
+    private static float expShifted(float[] buf, int off, int n, float shift, float[] tmp, int tOff) {
         FloatVector sv = FloatVector.broadcast(F, shift);
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
@@ -304,7 +369,8 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
             e.intoArray(buf, off + i);
             acc = acc.add(e);
         }
-        float sum = Lanes.sum(acc);
+        acc.intoArray(tmp, tOff);
+        float sum = sumScalar(tmp, tOff);
         for (; i < n; i++) {
             float e = ScalarMath.expNonPositive(Math.min(buf[off + i] - shift, 0f));
             buf[off + i] = e;
@@ -319,8 +385,8 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         Layout w = new Layout(T, dk, dv);
         for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
             int qb = bh * T * dk, vb = bh * T * dv;
-            transpose(k, qb, T, dk, ws, w.kT);
-            transpose(v, vb, T, dv, ws, w.vT);
+            transpose(k, qb, T, dk, ws, w.kT, w.ld);
+            transpose(v, vb, T, dv, ws, w.vT, w.ld);
             for (int t = 0; t < T; t++) {
                 int o = vb + t * dv, lo = sp.first(t), hi = sp.last(t);
                 float m = 0f, l = 0f;
@@ -328,7 +394,7 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                 // sum l and the unnormalised output (in rowB) are rescaled by exp(m_old - m_new).
                 for (int j0 = lo; j0 <= hi; j0 += BK) {
                     int n = Math.min(BK, hi + 1 - j0);
-                    dotsT(q, qb + t * dk, dk, ws, w.kT, T, j0, n, sp.scale(), ws, w.buf1);
+                    dotsT(q, qb + t * dk, dk, ws, w.kT, w.ld, j0, n, sp.scale(), ws, w.buf1);
                     float bm = max(ws, w.buf1, n);
                     if (j0 == lo) {
                         m = bm;
@@ -339,8 +405,8 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                         scale(dv, corr, ws, w.rowB);
                         m = bm;
                     }
-                    l += expShifted(ws, w.buf1, n, m);
-                    rowDotsT(ws, w.buf1, ws, w.vT, T, dv, j0, n, ws, w.rowA);
+                    l += expShifted(ws, w.buf1, n, m, ws, w.lanes);
+                    rowDotsT(ws, w.buf1, ws, w.vT, w.ld, dv, j0, n, ws, w.rowA, ws, w.lanes);
                     for (int i = 0; i < dv; i++) ws[w.rowB + i] += ws[w.rowA + i];
                 }
                 float inv = 1f / l;
@@ -358,9 +424,9 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         Layout w = new Layout(T, dkw, dvw);
         for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
             int qb = bh * T * dkw, vb = bh * T * dvw;
-            transpose(k, qb, T, dkw, ws, w.kT);
-            transpose(v, vb, T, dvw, ws, w.vT);
-            Arrays.fill(ws, w.dkT, w.dvT + dvw * T, 0f);
+            transpose(k, qb, T, dkw, ws, w.kT, w.ld);
+            transpose(v, vb, T, dvw, ws, w.vT, w.ld);
+            Arrays.fill(ws, w.dkT, w.dvT + dvw * w.ld, 0f);
             for (int t = 0; t < T; t++) {
                 int qo = qb + t * dkw, o = vb + t * dvw, lo = sp.first(t), hi = sp.last(t);
                 float D = 0f;
@@ -371,24 +437,24 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                 for (int c = 0; c < dkw; c++) ws[w.rowC + c] = scale * q[qo + c];
                 for (int j0 = lo; j0 <= hi; j0 += BK) {
                     int n = Math.min(BK, hi + 1 - j0);
-                    dotsT(q, qo, dkw, ws, w.kT, T, j0, n, scale, ws, w.buf1);
-                    expShifted(ws, w.buf1, n, rowLse);                                  // p_tj
-                    dotsT(dOut, o, dvw, ws, w.vT, T, j0, n, 1f, ws, w.buf2);             // dp_tj
+                    dotsT(q, qo, dkw, ws, w.kT, w.ld, j0, n, scale, ws, w.buf1);
+                    expShifted(ws, w.buf1, n, rowLse, ws, w.lanes);                                  // p_tj
+                    dotsT(dOut, o, dvw, ws, w.vT, w.ld, j0, n, 1f, ws, w.buf2);             // dp_tj
                     int i = 0;
                     for (; i + L <= n; i += L) {                                          // ds = p (dp - D)
                         FloatVector p = FloatVector.fromArray(F, ws, w.buf1 + i);
                         p.mul(FloatVector.fromArray(F, ws, w.buf2 + i).sub(dV)).intoArray(ws, w.buf2 + i);
                     }
                     for (; i < n; i++) ws[w.buf2 + i] = ws[w.buf1 + i] * (ws[w.buf2 + i] - D);
-                    rowDotsT(ws, w.buf2, ws, w.kT, T, dkw, j0, n, ws, w.rowA);
+                    rowDotsT(ws, w.buf2, ws, w.kT, w.ld, dkw, j0, n, ws, w.rowA, ws, w.lanes);
                     for (int c = 0; c < dkw; c++) ws[w.rowB + c] += ws[w.rowA + c];
-                    rank1T(ws, w.buf2, ws, w.rowC, dkw, ws, w.dkT, T, j0, n);
-                    rank1T(ws, w.buf1, dOut, o, dvw, ws, w.dvT, T, j0, n);
+                    rank1T(ws, w.buf2, ws, w.rowC, dkw, ws, w.dkT, w.ld, j0, n);
+                    rank1T(ws, w.buf1, dOut, o, dvw, ws, w.dvT, w.ld, j0, n);
                 }
                 for (int c = 0; c < dkw; c++) dq[qo + c] = scale * ws[w.rowB + c];
             }
-            untranspose(ws, w.dkT, T, dkw, dk, qb);
-            untranspose(ws, w.dvT, T, dvw, dv, vb);
+            untranspose(ws, w.dkT, T, dkw, w.ld, dk, qb);
+            untranspose(ws, w.dvT, T, dvw, w.ld, dv, vb);
         }
     }
 
@@ -399,11 +465,11 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         Arrays.fill(probs, 0, sp.probabilityFloats(), 0f);
         for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
             int qb = bh * T * dk;
-            transpose(k, qb, T, dk, ws, w.kT);
+            transpose(k, qb, T, dk, ws, w.kT, w.ld);
             for (int t = 0; t < T; t++) {
                 int row = (bh * T + t) * T, lo = sp.first(t), n = sp.last(t) + 1 - lo;
-                dotsT(q, qb + t * dk, dk, ws, w.kT, T, lo, n, sp.scale(), probs, row + lo);
-                expShifted(probs, row + lo, n, lse[bh * T + t]);
+                dotsT(q, qb + t * dk, dk, ws, w.kT, w.ld, lo, n, sp.scale(), probs, row + lo);
+                expShifted(probs, row + lo, n, lse[bh * T + t], ws, w.lanes);
             }
         }
     }
