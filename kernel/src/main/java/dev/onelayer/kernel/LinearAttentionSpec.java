@@ -72,6 +72,16 @@ public record LinearAttentionSpec(int batch, int heads, int seqLen, int dk, int 
         return 2.0 * batch * heads * seqLen * 2.0 * dk * dv;
     }
 
+    /** Backward of the quadratic form: per pair a, g, dq, dk (dk each or dv) = 2 (3 dk + 2 dv) flops. */
+    public double quadraticBackwardFlops() {
+        return 2.0 * batch * heads * pairs() * (3.0 * dk + 2.0 * dv);
+    }
+
+    /** Backward of the prefix-state form: per position 6 dk dv multiply-adds (S, dq, R, R^T, dk, dv). */
+    public double prefixBackwardFlops() {
+        return 2.0 * batch * heads * seqLen * 6.0 * dk * dv;
+    }
+
     /**
      * Whether the prefix-state form applies and is not more expensive: it needs no window, and
      * costs {@code 2 T dk dv} multiply-adds against {@code pairs (dk + dv)}, so it wins once

@@ -44,6 +44,23 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         return seqLen * seqLen;
     }
 
+    /** Number of attended (t, s) pairs per batch element. */
+    public long pairs() {
+        long n = 0;
+        for (int t = 0; t < seqLen; t++) n += last(t) + 1;
+        return n;
+    }
+
+    /** Forward flops through the coupling C: per pair 2 (d^2 + 2d), plus 2 H d^2 for C. */
+    public double forwardFlops() {
+        return 2.0 * batch * pairs() * ((double) d * d + 2.0 * d) + 2.0 * heads * d * d;
+    }
+
+    /** Backward flops: per pair C w, C^T u, dC (d^2 each) and about 6d more; plus 4 H d^2. */
+    public double backwardFlops() {
+        return 2.0 * batch * pairs() * (3.0 * d * d + 6.0 * d) + 6.0 * heads * d * d;
+    }
+
     public int workspaceFloats() {
         return AttentionSpecs.floats("PositionalAttentionSpec", "workspace", 1, 4L * d * d + 8L * d + 16);
     }

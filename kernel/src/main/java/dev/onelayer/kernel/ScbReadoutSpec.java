@@ -19,6 +19,16 @@ public record ScbReadoutSpec(int batch, int seqLen, int vocab) {
         AttentionSpecs.floats(k, "y", batch, vocab);
     }
 
+    /** Forward flops: the gather (T adds) and V h (2 N^2) per example. */
+    public double forwardFlops() {
+        return batch * (2.0 * vocab * vocab + seqLen);
+    }
+
+    /** Backward flops: dV += dy h^T and V^T dy (2 N^2 each), the scatter (T adds) per example. */
+    public double backwardFlops() {
+        return batch * (4.0 * vocab * vocab + 2.0 * seqLen);
+    }
+
     public int workspaceFloats() {
         return 2 * vocab + 16;
     }
