@@ -31,7 +31,6 @@ public record SoftmaxAttentionSpec(int batch, int heads, int seqLen, int dk, int
             throw new IllegalArgumentException(k + ": window=" + window + " needs causal=true (full attention has no window)");
         }
         AttentionSpecs.floats(k, "q", batch, heads, seqLen, Math.max(dk, dv));
-        AttentionSpecs.floats(k, "probabilities", batch, heads, seqLen, seqLen);
     }
 
     /** Causal attention with scale {@code 1/sqrt(d)} (scale 1 when d = 0), dk = dv = d, no window. */
@@ -63,9 +62,9 @@ public record SoftmaxAttentionSpec(int batch, int heads, int seqLen, int dk, int
         return batch * heads * seqLen;
     }
 
-    /** Floats of the probabilities [B][H][T][T]. */
+    /** Floats of the probabilities [B][H][T][T] (throws when that exceeds a Java array). */
     public int probabilityFloats() {
-        return batch * heads * seqLen * seqLen;
+        return AttentionSpecs.floats("SoftmaxAttentionSpec", "probabilities", batch, heads, seqLen, seqLen);
     }
 
     public int workspaceFloats() {

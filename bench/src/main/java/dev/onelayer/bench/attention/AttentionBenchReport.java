@@ -27,7 +27,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * fraction of the FMA peak measured in the same run, the T sweep with time per position of the
  * prefix-state form, and where it overtakes the quadratic form.
  *
- * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.onelayer.bench.attention.AttentionBenchReport [out.md]}.
+ * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar
+ * dev.onelayer.bench.attention.AttentionBenchReport [out.md]} (the report reads the peak
+ * benchmark's lane count, so this JVM needs the module too).
  * {@code -Dattn.warmup=2 -Dattn.iterations=3 -Dattn.ms=400 -Dattn.forks=1} set the JMH budget.
  */
 public final class AttentionBenchReport {
@@ -46,6 +48,10 @@ public final class AttentionBenchReport {
     }
 
     public static void main(String[] args) throws RunnerException, IOException {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            System.err.println("run with --add-modules jdk.incubator.vector");
+            System.exit(2);
+        }
         List<Row> rows = new ArrayList<>();
         rows.addAll(run("FmaPeakBenchmark", Map.of()));
         rows.addAll(run("SoftmaxAttentionBenchmark", Map.of("impl", new String[] {"vector", "scalar"},

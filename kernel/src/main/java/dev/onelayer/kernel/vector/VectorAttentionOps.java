@@ -63,8 +63,9 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                       float[] out, int oOff) {
         int i = 0;
         int base = yOff + j0;
-        for (; i + 4 * L <= n; i += 4 * L) {
-            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        // Eight independent FMA chains (64 keys with 8 lanes) cover the FMA latency of both pipes.
+        for (; i + 8 * L <= n; i += 8 * L) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
             int r = base + i;
             for (int c = 0; c < dims; c++, r += ld) {
                 FloatVector xc = FloatVector.broadcast(F, x[xOff + c]);
@@ -72,11 +73,19 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                 a1 = FloatVector.fromArray(F, yT, r + L).fma(xc, a1);
                 a2 = FloatVector.fromArray(F, yT, r + 2 * L).fma(xc, a2);
                 a3 = FloatVector.fromArray(F, yT, r + 3 * L).fma(xc, a3);
+                a4 = FloatVector.fromArray(F, yT, r + 4 * L).fma(xc, a4);
+                a5 = FloatVector.fromArray(F, yT, r + 5 * L).fma(xc, a5);
+                a6 = FloatVector.fromArray(F, yT, r + 6 * L).fma(xc, a6);
+                a7 = FloatVector.fromArray(F, yT, r + 7 * L).fma(xc, a7);
             }
             a0.mul(scale).intoArray(out, oOff + i);
             a1.mul(scale).intoArray(out, oOff + i + L);
             a2.mul(scale).intoArray(out, oOff + i + 2 * L);
             a3.mul(scale).intoArray(out, oOff + i + 3 * L);
+            a4.mul(scale).intoArray(out, oOff + i + 4 * L);
+            a5.mul(scale).intoArray(out, oOff + i + 5 * L);
+            a6.mul(scale).intoArray(out, oOff + i + 6 * L);
+            a7.mul(scale).intoArray(out, oOff + i + 7 * L);
         }
         for (; i + L <= n; i += L) {
             FloatVector a0 = FloatVector.zero(F);
@@ -167,9 +176,34 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         }
     }
 
-    /** {@code yT[yOff + c*ld + j0 + i] += coef[cOff + c] * w[wOff + i]} for c < rows, i < n. */
+    /**
+     * {@code yT[yOff + c*ld + j0 + i] += coef[cOff + c] * w[wOff + i]} for c < rows, i < n. Four rows
+     * share each load of w; every element is one fma either way.
+     */
     static void rank1T(float[] w, int wOff, float[] coef, int cOff, int rows, float[] yT, int yOff, int ld, int j0, int n) {
-        for (int c = 0; c < rows; c++) {
+        int c = 0;
+        for (; c + 4 <= rows; c += 4) {
+            float k0 = coef[cOff + c], k1 = coef[cOff + c + 1], k2 = coef[cOff + c + 2], k3 = coef[cOff + c + 3];
+            FloatVector c0 = FloatVector.broadcast(F, k0), c1 = FloatVector.broadcast(F, k1);
+            FloatVector c2 = FloatVector.broadcast(F, k2), c3 = FloatVector.broadcast(F, k3);
+            int r0 = yOff + c * ld + j0, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+            int i = 0;
+            for (; i + L <= n; i += L) {
+                FloatVector wv = FloatVector.fromArray(F, w, wOff + i);
+                wv.fma(c0, FloatVector.fromArray(F, yT, r0 + i)).intoArray(yT, r0 + i);
+                wv.fma(c1, FloatVector.fromArray(F, yT, r1 + i)).intoArray(yT, r1 + i);
+                wv.fma(c2, FloatVector.fromArray(F, yT, r2 + i)).intoArray(yT, r2 + i);
+                wv.fma(c3, FloatVector.fromArray(F, yT, r3 + i)).intoArray(yT, r3 + i);
+            }
+            for (; i < n; i++) {
+                float wi = w[wOff + i];
+                yT[r0 + i] = Math.fma(wi, k0, yT[r0 + i]);
+                yT[r1 + i] = Math.fma(wi, k1, yT[r1 + i]);
+                yT[r2 + i] = Math.fma(wi, k2, yT[r2 + i]);
+                yT[r3 + i] = Math.fma(wi, k3, yT[r3 + i]);
+            }
+        }
+        for (; c < rows; c++) {
             float cc = coef[cOff + c];
             FloatVector cv = FloatVector.broadcast(F, cc);
             int r = yOff + c * ld + j0;
