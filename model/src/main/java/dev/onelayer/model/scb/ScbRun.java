@@ -74,6 +74,46 @@ public final class ScbRun {
         return -1;
     }
 
+    /**
+     * Milestones of one run, checked after every step with the exact population loss and corr(V, P).
+     *
+     * @param lossSamples samples seen when the loss first reached {@code lossTargets[i]} (-1 = not within the budget)
+     * @param corrSamples samples seen when corr(V, P) first reached the threshold (-1 = not reached or not asked)
+     */
+    public record Milestones(long[] lossSamples, long corrSamples) {
+    }
+
+    /**
+     * Trains until every loss target and the correlation threshold are reached (or the budget ends).
+     * A threshold &lt;= -1 skips the correlation milestone.
+     */
+    public static Milestones milestones(ScbTask task, ScbModel model, ScbOptimizerConfig cfg, int batch, long maxSamples, double[] lossTargets,
+                                        double corrThreshold, long seed) {
+        check(task, model, batch);
+        if (lossTargets == null) throw new IllegalArgumentException("ScbRun.milestones: lossTargets is null");
+        ScbOptimizer opt = new ScbOptimizer(cfg, task.vocab(), task.seqLen());
+        ScbBatch b = new ScbBatch(batch, task.seqLen());
+        Rng data = Rng.stream(seed, Rng.DATA);
+        long[] hit = new long[lossTargets.length];
+        Arrays.fill(hit, -1);
+        boolean wantCorr = corrThreshold > -1;
+        long corrHit = -1;
+        while (true) {
+            double loss = ScbPopulation.loss(task, model.v, model.a);
+            boolean done = true;
+            for (int i = 0; i < hit.length; i++) {
+                if (hit[i] < 0 && loss <= lossTargets[i]) hit[i] = opt.samples();
+                done &= hit[i] >= 0;
+            }
+            if (wantCorr && corrHit < 0 && ScbMetrics.correlation(task, model) >= corrThreshold) corrHit = opt.samples();
+            done &= !wantCorr || corrHit >= 0;
+            if (done || opt.samples() + batch > maxSamples) break;
+            task.sample(data, b);
+            opt.step(model, b);
+        }
+        return new Milestones(hit, corrHit);
+    }
+
     private static void check(ScbTask task, ScbModel model, int batch) {
         if (task == null || model == null) throw new IllegalArgumentException("ScbRun: task or model is null");
         if (model.vocab != task.vocab() || model.seqLen != task.seqLen()) {

@@ -1,0 +1,85 @@
+/**
+ * Sparse Contextual Bigrams (Ren, Wang, Lee, NeurIPS 2024; notes: shared/papers/scb.md): the task,
+ * the reduced one-layer linear transformer, preconditioned projected proximal descent (PPPD), the
+ * SGD baseline, transfer, and the experiments as library functions.
+ *
+ * <h2>Pieces</h2>
+ * <ul>
+ *   <li>{@link dev.onelayer.model.scb.ScbTask}: P, mu, A*, sampling; generators
+ *       {@link dev.onelayer.model.scb.TransitionGenerator} (pmix, Dirichlet columns, given) and
+ *       {@link dev.onelayer.model.scb.SparseAttentionGenerator} (random support, given);
+ *       {@link dev.onelayer.model.scb.ScbTaskConfig} names them for experiments.</li>
+ *   <li>{@link dev.onelayer.model.scb.ScbPopulation}: the closed-form second moment, population loss,
+ *       L* and excess loss.</li>
+ *   <li>{@link dev.onelayer.model.scb.ScbModel}: {@code y_hat = V X A e_k} through the kernel's form-5
+ *       readout ({@code Attention.scbReadout}, gathers from token indices).</li>
+ *   <li>{@link dev.onelayer.model.scb.ScbOptimizer} with {@link dev.onelayer.model.scb.ScbOptimizerConfig}
+ *       (presets {@code pppd()}, {@code pppdVn()}, {@code sgd(lr)}; every piece a field).</li>
+ *   <li>{@link dev.onelayer.model.scb.ScbRun} (online training, curves, milestones, transfer init),
+ *       {@link dev.onelayer.model.scb.ScbMetrics} (gauge-fixed distances, corr).</li>
+ *   <li>Experiments: {@link dev.onelayer.model.scb.RecoveryExperiment} (1),
+ *       {@link dev.onelayer.model.scb.PlateauExperiment} (2),
+ *       {@link dev.onelayer.model.scb.StageTwoExperiment} (2b),
+ *       {@link dev.onelayer.model.scb.TransferExperiment} (3); each {@code run(Config) -> Result} with the
+ *       paper-claim text in {@code Result.claim()}.</li>
+ * </ul>
+ *
+ * <h2>Choices the notes leave open (README material)</h2>
+ * <ol>
+ *   <li><b>Sampling rule</b> [R]: s ~ q^(k), then x_o ~ P(. | x_s); context and query tokens i.i.d. mu
+ *       (scb.md 1). P is column-stochastic, {@code P[i][j] = Pr[i | j]}.</li>
+ *   <li><b>mu</b>: computed from P by power iteration on the lazy chain (I + P)/2 from the uniform law
+ *       (handles periodic P such as permutation mixtures); if P has several stationary laws the one
+ *       reached from uniform is used.</li>
+ *   <li><b>P generators</b>: "pmix" = Dirichlet(2)-weighted mixture of 3 uniformly random permutation
+ *       matrices (permutations may coincide on some columns, which makes P sparser: seed 2 of the
+ *       recovery test has tr(PDP^T) = 0.70 against 0.28-0.49 for seeds 1 and 3-8); "dirichlet" = columns
+ *       i.i.d. Dirichlet(1).</li>
+ *   <li><b>q^(k)</b>: support = Q distinct positions uniformly at random, weights Dirichlet(2) on it
+ *       (|A*|_F = 2.35-2.55 at N = 10, T = 50, Q = 2; the notes report about 2.3). The P stream
+ *       ("task/P") does not depend on T, so a T sweep at one seed keeps the same P.</li>
+ *   <li><b>Loss</b>: 1/2 |e_{x_o} - y_hat|^2 averaged over the batch; the l1 term is applied only as
+ *       the proximal step (not added to the reported loss).</li>
+ *   <li><b>Population loss</b>: closed form (see {@link dev.onelayer.model.scb.ScbPopulation}); excess =
+ *       L - L* with L* = L(P, A*) (the Bayes predictor lies in the model class).</li>
+ *   <li><b>PPPD</b> (Validated settings): {@code V <- simplex(V - etaV G_V H^-1)},
+ *       {@code H = s D + m mu mu^T}, {@code s = sum_k pi_k |a_k|^2}, {@code m = sum_k pi_k (1^T a_k)^2}
+ *       from the current A; {@code a_k <- simplex(soft(a_k - etaA G_A e_k / (pi_k max(tr(V D V^T), 0.02)),
+ *       etaA lambda))}; etaV = 0.1, etaA = 0.01, both times 1/(1 + n/2e4) with n = samples seen
+ *       before the step; init V = 11^T/N, A = 11^T/T. Open details fixed here:
+ *       mu and pi are online estimates from all context tokens resp. query tokens seen so far
+ *       <em>including the current batch</em>, with one pseudo-count per token
+ *       ({@code (count + 1)/(total + N)}); tr(V D V^T) uses the estimated mu and the V before the step;
+ *       both blocks use gradients at the same point (simultaneous update); lambda = 3e-4 (the notes'
+ *       working value; nearly redundant under the simplex); H^-1 by Sherman-Morrison.</li>
+ *   <li><b>PPPD-vn</b>: as PPPD but etaV times min(1, s/0.5) and the A step divided by pi_k only.</li>
+ *   <li><b>SGD</b>: plain, unregularised, unconstrained, constant learning rate on both V and A (no decay).
+ *       Gauge: distances are measured after rescaling A's columns to sum to 1 on average and V by the
+ *       inverse factor ({@link dev.onelayer.model.scb.ScbMetrics}); a no-op for simplex methods.</li>
+ *   <li><b>Distances</b>: absolute Frobenius |cV - P|_F and |A/c - A*|_F. <b>corr(V, P)</b>: cosine of
+ *       cV - mu 1^T and P - mu 1^T.</li>
+ *   <li><b>Plateau</b>: samples until the exact population loss first falls to
+ *       L* + 0.8 (L(11^T/N, 11^T/T) - L*), checked after every step; seed median; exponent = least-squares
+ *       slope of ln median against ln T. Second measure: samples until corr(V, P) >= 0.9.
+ *       <b>Transfer</b> uses the same absolute loss level (that of the scratch start) for both starts.</li>
+ *   <li><b>Transfer init</b>: V0 = (1 - rho) P + rho R with R's columns Dirichlet(1) (stream "init/transfer"),
+ *       A = 11^T/T; this stands in for "V pretrained on a task with P_pre = (1 - rho) P + rho R" (no
+ *       pretraining run; the optimiser's mu/pi estimates start fresh).</li>
+ *   <li><b>Stage 2</b>: samples between closing 20% and 90% of the loss gap.</li>
+ *   <li><b>Seeds</b>: seed i draws the task (streams "task/P", "task/A") and the data (stream "data");
+ *       the claims tests use seeds 1-3.</li>
+ * </ol>
+ *
+ * <h2>Measured (claims test, seeds 1-3)</h2>
+ * Recovery (pmix, N=10, T=50, Q=2, B=64, 4e5 samples), (dV, dA): PPPD (0.056-0.069, 0.056-0.059), first
+ * below 0.1 on both at 128k-154k samples; SGD 0.03: dA 0.083 / 0.183 / 0.303; SGD 0.1: 0.143 / 0.174 /
+ * 0.178; SGD 0.3: 0.21-0.28; SGD 1: 0.40-0.58. On single seeds SGD at lr 0.03 and 0.1 can dip below
+ * the issue's 0.15 (seed 2, whose P is near-deterministic; over seeds 1-8 SGD 0.1 ends at 0.143-0.184
+ * and SGD 0.03 at 0.083-0.368), so the test asserts the issue's 0.15 on the seed median and, per seed,
+ * that every SGD rate is worse on A than PPPD. PPPD's excess loss (1.7e-4 to 2.4e-4) is close to
+ * SGD 0.03's (2.5e-4 to 2.8e-4): the excess loss separates PPPD from SGD at lr >= 0.1 only.
+ * Plateau (PPPD-vn, T = 25..400): medians 6080, 8832, 10560, 13056, 16384, exponent 0.34.
+ * Transfer (rho = 0.8, initial corr 0.51): ratio 1.38, 1.57, 1.76, 2.10, 2.46; exponents scratch 0.34,
+ * transfer 0.13.
+ */
+package dev.onelayer.model.scb;
