@@ -1,6 +1,5 @@
 package dev.onelayer.model.scb;
 
-import dev.onelayer.model.optim.Projections;
 import dev.onelayer.model.optim.Prox;
 
 import java.util.Arrays;
@@ -78,7 +77,7 @@ public final class ScbOptimizer {
         } else {
             for (int i = 0; i < n * n; i++) v[i] = (float) (v[i] - etaV * gV[i]);
         }
-        if (cfg.simplexV()) Projections.simplexColumns(v, 0, n, n, scratch);
+        if (cfg.simplexV()) SimplexColumns.project(v, n, n, scratch);
 
         double etaA = cfg.etaA() * decay;
         double curv = cfg.curvatureFloor() > 0 ? Math.max(trVDV, cfg.curvatureFloor()) : 1;
@@ -87,7 +86,7 @@ public final class ScbOptimizer {
             for (int p = 0; p < t; p++) a[p * n + k] = (float) (a[p * n + k] - step * gA[p * n + k]);
         }
         if (cfg.lambda() > 0) Prox.softThreshold(a, 0, t * n, etaA * cfg.lambda());
-        if (cfg.simplexA()) Projections.simplexColumns(a, 0, t, n, scratch);
+        if (cfg.simplexA()) SimplexColumns.project(a, t, n, scratch);
         return loss;
     }
 

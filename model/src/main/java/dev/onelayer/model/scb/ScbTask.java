@@ -23,8 +23,8 @@ public final class ScbTask {
 
     private final int n, t, q;
     private final double[] p, mu, aStar;
-    private final Cdf muCdf;
-    private final Cdf[] pCols, qCols;
+    private final AliasTable muCdf;
+    private final AliasTable[] pCols, qCols;
 
     /**
      * @param n     vocabulary N
@@ -47,12 +47,12 @@ public final class ScbTask {
         this.p = p.clone();
         this.aStar = aStar.clone();
         this.mu = stationary(this.p, n);
-        muCdf = new Cdf(mu, 0, 1, n);
-        pCols = new Cdf[n];
-        qCols = new Cdf[n];
+        muCdf = new AliasTable(mu, 0, 1, n);
+        pCols = new AliasTable[n];
+        qCols = new AliasTable[n];
         for (int j = 0; j < n; j++) {
-            pCols[j] = new Cdf(this.p, j, n, n);
-            qCols[j] = new Cdf(this.aStar, j, n, t);
+            pCols[j] = new AliasTable(this.p, j, n, n);
+            qCols[j] = new AliasTable(this.aStar, j, n, t);
         }
     }
 
