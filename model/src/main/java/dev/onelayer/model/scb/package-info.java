@@ -82,12 +82,13 @@
  * at lr >= 0.1 only. Dense P (Dirichlet(1) columns, 1e6 samples, seeds 1-3): raw distances do not
  * converge (PPPD dA 0.34-0.51, the valley), max excess PPPD 1.9e-4, SGD 0.03 2.6e-4, SGD 0.1 5.9e-4.
  * <p>Plateau (PPPD-vn, T = 25, 50, 100, 200, 400): medians 6144, 8704, 10624, 13248, 16384, exponent 0.34
- * (PPPD itself: about 700-1200 samples, exponent 0.20 and not monotone; SGD 0.3: exponent 0.24; with the
- * corr >= 0.9 measure PPPD-vn 0.48, SGD 0.3 0.43).
+ * (PPPD itself: 704, 896, 832, 1024, 1344, exponent 0.21, not monotone, as the notes warn; SGD 0.3: 10368 to
+ * 21056, exponent 0.25; with the corr >= 0.9 measure: PPPD-vn 2176 to 7872, exponent 0.44; SGD 0.3 exponent 0.52;
+ * PPPD 0.13).
  * <p>Transfer (PPPD-vn, rho = 0.8, initial corr 0.51): ratio 1.39, 1.56, 1.77, 2.13, 2.42; exponents scratch
- * 0.34, transfer 0.14 (seeds 4-6: ratio at T=400 2.13, exponents 0.40 / 0.20; seeds 7-9: 2.44, 0.39 / 0.17).
+ * 0.34, transfer 0.14 (seeds 4-6: ratio 1.23 to 2.08 at T=400, exponents 0.40 / 0.21, initial corr 0.40;
+ * seeds 7-9: 1.34 to 2.40, exponents 0.40 / 0.18).
  * <p>Stage 2 (PPPD, T = 100, 20% to 90% of the gap; rows N = 5, 10, 20, columns Q = 1, 2, 4), seed medians:
- * [10880, 11456, 11520], [12992, 13568, 15936], [13760, 15808, 18688]: grows with N and Q (measured
- * before the alias sampler replaced inverse-CDF sampling; same algorithm, different random draws).
+ * [10880, 11136, 11648], [12864, 13888, 14784], [13696, 15488, 17728]: grows with N and with Q.
  */
 package dev.onelayer.model.scb;
