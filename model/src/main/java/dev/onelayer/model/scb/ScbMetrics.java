@@ -68,4 +68,27 @@ public final class ScbMetrics {
         for (int i = 0; i < v.length; i++) v[i] = m.v[i];
         return correlation(task, v, gauge(m));
     }
+
+    /**
+     * Number of query tokens k whose {@code q} largest entries of column k of {@code map} (T x N,
+     * row-major) all lie in the support of q^(k): "the attention found the right positions".
+     */
+    public static int supportMatches(ScbTask task, double[] map) {
+        int n = task.vocab(), t = task.seqLen(), q = task.sparsity();
+        if (map == null || map.length < t * n) throw new IllegalArgumentException("supportMatches: map needs T*N=" + t * n + " entries");
+        int ok = 0;
+        boolean[] taken = new boolean[t];
+        for (int k = 0; k < n; k++) {
+            java.util.Arrays.fill(taken, false);
+            boolean good = true;
+            for (int r = 0; r < q; r++) {
+                int best = -1;
+                for (int p = 0; p < t; p++) if (!taken[p] && (best < 0 || map[p * n + k] > map[best * n + k])) best = p;
+                taken[best] = true;
+                good &= task.aStar(best, k) > 0;
+            }
+            if (good) ok++;
+        }
+        return ok;
+    }
 }

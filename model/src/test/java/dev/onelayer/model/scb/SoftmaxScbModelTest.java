@@ -51,4 +51,22 @@ class SoftmaxScbModelTest {
             }
         }
     }
+
+    @Test
+    void softmaxAndLinearFindTheSameAttentionPattern() {
+        SoftmaxComparisonExperiment.Config d = SoftmaxComparisonExperiment.Config.defaults();
+        SoftmaxComparisonExperiment.Result r = SoftmaxComparisonExperiment.run(
+                new SoftmaxComparisonExperiment.Config(d.task(), 64, 100_000, 50_000, d.lr(), 4096, 1));
+        int last = r.samples().length - 1;
+        String msg = "support matches linear=" + r.linearSupportMatches() + " softmax=" + r.softmaxSupportMatches() + "; squared loss linear="
+                + r.linearSquaredLoss()[last] + " softmax=" + r.softmaxSquaredLoss()[last] + " start=" + r.softmaxSquaredLoss()[0]
+                + " L*=" + r.linearOptimalSquaredLoss();
+        System.out.println("SCB softmax vs linear at 1e5 samples: " + msg);
+        // the paper's "similar attention patterns": both put their top-Q weights on A*'s support for every query
+        assertEquals(10, r.linearSupportMatches(), msg);
+        assertEquals(10, r.softmaxSupportMatches(), msg);
+        // "similar final loss": the softmax model closes most of the gap the linear model closes
+        double closed = (r.softmaxSquaredLoss()[0] - r.softmaxSquaredLoss()[last]) / (r.linearSquaredLoss()[0] - r.linearOptimalSquaredLoss());
+        org.junit.jupiter.api.Assertions.assertTrue(closed > 0.5, "softmax closed only " + closed + " of the gap: " + msg);
+    }
 }
