@@ -1,0 +1,89 @@
+package dev.onelayer.model.scb;
+
+import dev.onelayer.kernel.Attention;
+import dev.onelayer.kernel.ScbReadoutSpec;
+
+import java.util.Arrays;
+
+/**
+ * The reduced one-layer linear transformer of scb.md 2: {@code y_hat = V X A e_k} with V (N x N,
+ * row-major; column j is the prediction read from token j) and A (T x N, row-major; column k is the
+ * attention of query token k over positions). Forward and backward run through the kernel's form-5
+ * readout, which gathers from token indices instead of forming the one-hot X.
+ *
+ * <p>The batch loss is the mean squared loss {@code 1/B sum_b 1/2 |e_{x_o,b} - y_hat_b|^2}; its
+ * gradients are {@code G_V = 1/B sum_b (y_hat_b - e_b) h_b^T} with {@code h_b = X_b A e_{k_b}}
+ * and {@code G_A[t][k_b] += 1/B (V^T (y_hat_b - e_b))[x_{b,t}]}.
+ */
+public final class ScbModel {
+
+    public final int vocab, seqLen;
+    /** V [N][N] and A [T][N], row-major: the parameters, updated in place by the optimisers. */
+    public final float[] v, a;
+
+    private ScbReadoutSpec spec;
+    private float[] y, dy, ws;
+
+    public ScbModel(int vocab, int seqLen) {
+        if (vocab < 1 || seqLen < 1) throw new IllegalArgumentException("ScbModel: N=" + vocab + " and T=" + seqLen + " must be positive");
+        this.vocab = vocab;
+        this.seqLen = seqLen;
+        v = new float[vocab * vocab];
+        a = new float[seqLen * vocab];
+    }
+
+    /** The uninformative start of the notes: {@code V = 1 1^T / N}, {@code A = 1 1^T / T}. */
+    public ScbModel uniform() {
+        Arrays.fill(v, 1f / vocab);
+        Arrays.fill(a, 1f / seqLen);
+        return this;
+    }
+
+    private void ensure(int batch) {
+        if (spec == null || spec.batch() != batch) {
+            spec = new ScbReadoutSpec(batch, seqLen, vocab);
+            y = new float[batch * vocab];
+            dy = new float[batch * vocab];
+            ws = new float[spec.workspaceFloats()];
+        }
+    }
+
+    private void check(ScbBatch b) {
+        if (b == null) throw new IllegalArgumentException("ScbModel: batch is null");
+        if (b.seqLen != seqLen) throw new IllegalArgumentException("ScbModel: batch T=" + b.seqLen + " but model T=" + seqLen);
+    }
+
+    /** Predictions y_hat [B][N] (a view into an internal buffer, valid until the next call). */
+    public float[] forward(ScbBatch b) {
+        check(b);
+        ensure(b.batch);
+        Attention.scbReadout(spec, v, a, b.tokens, b.queries, y, ws);
+        return y;
+    }
+
+    /** The mean batch loss, accumulated in float64. */
+    public double loss(ScbBatch b) {
+        float[] out = forward(b);
+        double total = 0;
+        for (int e = 0; e < b.batch; e++) {
+            for (int i = 0; i < vocab; i++) {
+                double r = (i == b.targets[e] ? 1.0 : 0.0) - out[e * vocab + i];
+                total += r * r;
+            }
+        }
+        return 0.5 * total / b.batch;
+    }
+
+    /** Writes the gradients of the mean batch loss into gV [N][N] and gA [T][N]; returns the loss. */
+    public double gradient(ScbBatch b, float[] gV, float[] gA) {
+        double loss = loss(b);
+        float inv = 1f / b.batch;
+        for (int e = 0; e < b.batch; e++) {
+            for (int i = 0; i < vocab; i++) {
+                dy[e * vocab + i] = (y[e * vocab + i] - (i == b.targets[e] ? 1f : 0f)) * inv;
+            }
+        }
+        Attention.scbReadoutBackward(spec, v, a, b.tokens, b.queries, dy, gV, gA, ws);
+        return loss;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.onelayer.model.scb;
+
+import dev.onelayer.model.core.Rng;
+
+/**
+ * Experiment 4: softmax vs linear on the same SCB task (scb.md 4, main figure p.9). The linear model
+ * is trained by PPPD, the softmax model ({@link SoftmaxScbModel}, zero init = uniform attention and
+ * prediction) by Adam on the cross-entropy, both on fresh batches of the same data stream. Reported:
+ * the attention maps (A; softmax(W e_k)) and value maps (V; softmax(V e_j)) for heatmaps, their
+ * Frobenius distances to A* and P, and loss curves in common units, the squared loss of the predicted
+ * distribution {@code 1/2 |e_{x_o} - p_hat|^2}: exact population value for the linear model, mean over a
+ * fixed evaluation set (stream "eval") for the softmax model, whose cross-entropy is also recorded; and
+ * for how many query tokens each model's top-Q attention positions are exactly A*'s support.
+ */
+public final class SoftmaxComparisonExperiment {
+
+    public static final String CLAIM = "Ren, Wang, Lee (2024), figure p.9: a softmax transformer trained on SCB learns attention "
+            + "patterns and value matrices similar to the linear transformer's, and reaches a similar final loss.";
+
+    private SoftmaxComparisonExperiment() {
+    }
+
+    /**
+     * @param lr        Adam step size for the softmax model (beta1 = 0.9, beta2 = 0.999, eps = 1e-8)
+     * @param evalSize  examples in the fixed evaluation set of the softmax model
+     */
+    public record Config(ScbTaskConfig task, int batch, long budget, long evalEvery, double lr, int evalSize, long seed) {
+        public Config {
+            if (task == null) throw new IllegalArgumentException("SoftmaxComparisonExperiment: task is null");
+            if (batch < 1 || budget < batch || evalEvery < batch || evalSize < 1 || !(lr > 0)) {
+                throw new IllegalArgumentException("SoftmaxComparisonExperiment: need batch >= 1, budget, evalEvery >= batch, evalSize >= 1, lr > 0");
+            }
+        }
+
+        public static Config defaults() {
+            return new Config(ScbTaskConfig.recoveryDefault(), 64, 400_000, 16_000, 0.01, 4096, 1);
+        }
+    }
+
+    /** Maps are row-major: attention T x N, value N x N. Curves are indexed like {@code samples}. */
+    public record Result(Config config, long[] samples, double[] linearSquaredLoss, double[] softmaxSquaredLoss, double[] softmaxCrossEntropy,
+                         double linearOptimalSquaredLoss, double[] linearAttention, double[] linearValue, double[] softmaxAttention,
+                         double[] softmaxValue, double[] trueAttention, double[] trueValue, double linearDistA, double linearDistV,
+                         double softmaxDistA, double softmaxDistV, int linearSupportMatches, int softmaxSupportMatches, String claim) {
+    }
+
+    public static Result run(Config c) {
+        ScbTask task = c.task().build(c.seed());
+        int n = task.vocab(), t = task.seqLen();
+        ScbModel lin = new ScbModel(n, t).uniform();
+        ScbOptimizer pppd = new ScbOptimizer(ScbOptimizerConfig.pppd(), n, t);
+        SoftmaxScbModel soft = new SoftmaxScbModel(n, t);
+        double[] gV = new double[n * n], gW = new double[t * n];
+        double[] mV = new double[n * n], sV = new double[n * n], mW = new double[t * n], sW = new double[t * n];
+        ScbBatch b = new ScbBatch(c.batch(), t), eval = new ScbBatch(c.evalSize(), t);
+        task.sample(Rng.stream(c.seed(), Rng.EVAL), eval);
+        Rng data = Rng.stream(c.seed(), Rng.DATA);
+        int cap = (int) (c.budget() / c.evalEvery()) + 3;
+        long[] s = new long[cap];
+        double[] ls = new double[cap], ss = new double[cap], ce = new double[cap];
+        int k = 0, step = 0;
+        long seen = 0, next = 0;
+        while (true) {
+            if (seen >= next || seen + c.batch() > c.budget()) {
+                s[k] = seen;
+                ls[k] = ScbPopulation.loss(task, lin.v, lin.a);
+                ce[k] = soft.loss(eval, null, null);
+                ss[k] = squaredLoss(soft, eval);
+                k++;
+                next += c.evalEvery();
+            }
+            if (seen + c.batch() > c.budget()) break;
+            task.sample(data, b);
+            pppd.step(lin, b);
+            soft.loss(b, gV, gW);
+            step++;
+            adam(soft.v, gV, mV, sV, c.lr(), step);
+            adam(soft.w, gW, mW, sW, c.lr(), step);
+            seen += c.batch();
+        }
+        double[] linA = toDouble(lin.a), linV = toDouble(lin.v), sA = soft.attentionMap(), sVm = soft.valueMap();
+        double[] aStar = task.attention(), p = task.transition();
+        return new Result(c, java.util.Arrays.copyOf(s, k), java.util.Arrays.copyOf(ls, k), java.util.Arrays.copyOf(ss, k),
+                java.util.Arrays.copyOf(ce, k), ScbPopulation.optimalLoss(task), linA, linV, sA, sVm, aStar, p,
+                dist(linA, aStar), dist(linV, p), dist(sA, aStar), dist(sVm, p), ScbMetrics.supportMatches(task, linA),
+                ScbMetrics.supportMatches(task, sA), CLAIM);
+    }
+
+    private static double squaredLoss(SoftmaxScbModel m, ScbBatch b) {
+        int n = m.vocab, t = m.seqLen;
+        double total = 0;
+        double[] h = new double[n], z = new double[n];
+        for (int e = 0; e < b.batch; e++) {
+            double[] alpha = m.attention(b.queries[e]);
+            java.util.Arrays.fill(h, 0);
+            for (int p = 0; p < t; p++) h[b.tokens[e * t + p]] += alpha[p];
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int i = 0; i < n; i++) {
+                double acc = 0;
+                for (int j = 0; j < n; j++) acc += m.v[i * n + j] * h[j];
+                z[i] = acc;
+                max = Math.max(max, acc);
+            }
+            for (int i = 0; i < n; i++) sum += Math.exp(z[i] - max);
+            for (int i = 0; i < n; i++) {
+                double d = (i == b.targets[e] ? 1 : 0) - Math.exp(z[i] - max) / sum;
+                total += 0.5 * d * d;
+            }
+        }
+        return total / b.batch;
+    }
+
+    /** Adam (Kingma and Ba 2015) with bias correction. */
+    private static void adam(double[] p, double[] g, double[] m, double[] s, double lr, int step) {
+        double b1 = 0.9, b2 = 0.999, c1 = 1 - Math.pow(b1, step), c2 = 1 - Math.pow(b2, step);
+        for (int i = 0; i < p.length; i++) {
+            m[i] = b1 * m[i] + (1 - b1) * g[i];
+            s[i] = b2 * s[i] + (1 - b2) * g[i] * g[i];
+            p[i] -= lr * (m[i] / c1) / (Math.sqrt(s[i] / c2) + 1e-8);
+        }
+    }
+
+    private static double[] toDouble(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i];
+        return d;
+    }
+
+    private static double dist(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+        return Math.sqrt(s);
+    }
+}
