@@ -71,12 +71,13 @@ public final class DiagonalExperiment {
      * @param cSpread           max |C_ij - c| on the support / |c| (theory: 0)
      * @param pOffStructure     max |p| over causal entries off the support / max causal |p| (theory: 0)
      * @param normalisedLoss    held-out loss / loss of the zero predictor
+     * @param populationLoss    unitary only: the exact normalised population loss ({@link UnitaryPopulationLoss}); NaN otherwise
      * @param lossFloor         theory's floor: max(0, (d - H)/d) unitary, 0 rotations when H >= d/2
      * @param trainSeconds      wall time of training
      */
     public record Result(Config config, double[] coupling, double[] positional, double c, double[] cTimesNewest,
                          double[] queryOverNewest, double cOffStructure, double cSpread, double pOffStructure,
-                         double normalisedLoss, double lossFloor, double trainSeconds) {
+                         double normalisedLoss, double populationLoss, double lossFloor, double trainSeconds) {
 
         /** Worst |c p_{r,r+1} - 1| over rows. */
         public double worstNewestGap() {
@@ -103,10 +104,10 @@ public final class DiagonalExperiment {
                             + "  p_{r,r}/p_{r,r+1}: theory %s, worst gap %.2e%n"
                             + "  C off-support / max = %.2e, on-support spread / |c| = %.2e (theory 0)%n"
                             + "  P off-support / max = %.2e (theory 0)%n"
-                            + "  normalised loss = %.5f, theory floor %.5f, gap %.2e",
+                            + "  normalised loss = %.5f (held-out), %.5f (exact population), theory floor %.5f, gap %.2e",
                     config.kind(), config.d(), config.heads(), config.seqLen(), config.steps(), trainSeconds, c,
                     worstNewestGap(), cTimesNewest.length, rot ? "-0.5" : "0", worstRatioGap(), cOffStructure, cSpread,
-                    pOffStructure, normalisedLoss, lossFloor, normalisedLoss - lossFloor);
+                    pOffStructure, normalisedLoss, populationLoss, lossFloor, (Double.isNaN(populationLoss) ? normalisedLoss : populationLoss) - lossFloor);
         }
     }
 
@@ -172,7 +173,8 @@ public final class DiagonalExperiment {
             }
         }
         double floor = rot ? 0 : Math.max(0, (double) (d - cfg.heads()) / d);
-        return new Result(cfg, cMat, p, c, cp, ratio, offC / maxC, spread / Math.abs(c), offP / maxP, loss / zero, floor, seconds);
+        double population = rot ? Double.NaN : UnitaryPopulationLoss.normalised(cMat, d, p, T);
+        return new Result(cfg, cMat, p, c, cp, ratio, offC / maxC, spread / Math.abs(c), offP / maxP, loss / zero, population, floor, seconds);
     }
 
     private static boolean onSupport(boolean rot, int i, int j) {
