@@ -32,6 +32,8 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
     private final boolean complex;
     private final Params params = new Params();
     private final Param a, b, p;
+    /** PE-only model: A = B = fixed (all ones, H = 1); null when A and B are trained. */
+    private final float[] fixedHeads;
 
     /**
      * @param complex whether the data are complex (real pairs) or real
@@ -51,9 +53,39 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
         this.a = params.add("A", heads, d);
         this.b = params.add("B", heads, d);
         this.p = params.add("P", seqLen, seqLen);
+        this.fixedHeads = null;
         a.normal(init, initStd);
         b.normal(init, initStd);
         p.normal(init, initStd);
+    }
+
+    /**
+     * The PE-only model of Fig 6 (icar.md section 4, {@code pe_only.py}): one head with
+     * {@code a = b = 1} fixed, only P is learned (initialised to zeros, as the repo):
+     * {@code s^_{r+2} = sum_{t' <= r+1} p_{r,t'} (conj(s_r) s_{t'}) s_{t'}}.
+     */
+    public static DiagonalAttentionModel positionalOnly(int seqLen, int d, boolean complex) {
+        return new DiagonalAttentionModel(seqLen, d, complex);
+    }
+
+    private DiagonalAttentionModel(int seqLen, int d, boolean complex) {
+        if (seqLen < 2 || d < 1) throw new IllegalArgumentException("DiagonalAttentionModel: seqLen=" + seqLen + " (need >= 2) and d=" + d + " (need >= 1)");
+        this.heads = 1;
+        this.seqLen = seqLen;
+        this.d = d;
+        this.complex = complex;
+        this.dim = complex ? 2 * d : d;
+        this.a = null;
+        this.b = null;
+        this.p = params.add("P", seqLen, seqLen);
+        this.fixedHeads = new float[d];
+        java.util.Arrays.fill(fixedHeads, 1f);
+        p.zeros();
+    }
+
+    /** Whether A and B are fixed (the PE-only model). */
+    public boolean positionalOnly() {
+        return fixedHeads != null;
     }
 
     @Override
@@ -80,6 +112,10 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
     /** {@code C = B^T A} (d x d, float64): {@code C[i][j] = sum_h b_hi a_hj}; the loss depends on A, B only through it. */
     public double[] coupling() {
         double[] c = new double[d * d];
+        if (fixedHeads != null) {
+            for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) c[i * d + j] = 1;
+            return c;
+        }
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < d; i++) {
                 for (int j = 0; j < d; j++) c[i * d + j] += (double) b.get(h, i) * a.get(h, j);
@@ -105,8 +141,8 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
 
     /** Expands [H][d] to [H][dim] with each entry repeated for re and im (complex) or copied (real). */
     private void expand(Param src, float[] dst) {
-        float[] v = params.values();
-        int o = src.offset();
+        float[] v = src == null ? fixedHeads : params.values();
+        int o = src == null ? 0 : src.offset();
         if (!complex) {
             System.arraycopy(v, o, dst, 0, heads * d);
             return;
@@ -196,6 +232,7 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
 
     private void accumulate(float[] grad, float[] dP, float[] da, float[] db) {
         for (int i = 0; i < seqLen * seqLen; i++) grad[p.offset() + i] += dP[i];
+        if (fixedHeads != null) return;
         int f = complex ? 2 : 1;
         for (int i = 0; i < heads * d; i++) {
             float ga = 0, gb = 0;

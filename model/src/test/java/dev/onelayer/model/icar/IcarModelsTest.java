@@ -56,6 +56,32 @@ class IcarModelsTest {
     }
 
     @Test
+    void positionalOnlyModelGradientsAndFixedHeads() {
+        ArProcess proc = new ArProcess(ArProcess.Kind.SCALAR_COMPLEX, 1, 6, ArProcess.Start.ONES, 0, 3);
+        DiagonalAttentionModel m = DiagonalAttentionModel.positionalOnly(6, 1, true);
+        m.params().get("P").normal(Rng.seeded(15), 0.3);
+        SequenceBatch b = proc.newBatch(4);
+        proc.sample(Rng.seeded(16), b);
+        assertEquals(1, m.params().count(), "only P is a parameter");
+        gradCheck(m, b, energy(b));
+        // d = 1, a = b = 1: row r predicts sum_t' p_{r,t'} conj(s_r) s_t' s_t'.
+        float[] out = m.predict(b, 0, 1, new Workspace());
+        float[] p = m.params().get("P").copyValues();
+        for (int r = 0; r < 5; r++) {
+            double re = 0, im = 0, qr = b.states[b.offset(0, r)], qi = b.states[b.offset(0, r) + 1];
+            for (int s = 0; s <= r + 1; s++) {
+                double kr = b.states[b.offset(0, s)], ki = b.states[b.offset(0, s) + 1];
+                double zr = qr * kr + qi * ki, zi = qr * ki - qi * kr;          // conj(q) k
+                double wr = zr * kr - zi * ki, wi = zr * ki + zi * kr;          // (conj(q) k) k
+                re += p[r * 6 + s] * wr;
+                im += p[r * 6 + s] * wi;
+            }
+            assertEquals(re, out[r * 2], 1e-5, "re row " + r);
+            assertEquals(im, out[r * 2 + 1], 1e-5, "im row " + r);
+        }
+    }
+
+    @Test
     void augmentedModelGradientsPerPositionAndShared() {
         ArProcess proc = ArProcess.of(ArProcess.Kind.HAAR_ORTHOGONAL, 3, 5, ArProcess.Start.RANDOM);
         SequenceBatch b = proc.newBatch(3);
