@@ -79,15 +79,39 @@ public final class AugmentedExperiment {
      * @param sharedTheory sum t / sum (t^2 + (d-1) t) over t = 1..L-1
      * @param sharedP      the shared model's P (3d x 3d), or the last per-position model's
      * @param sharedQ      the matching Q
+     * @param lossCurve    the last trained model's training loss (per sequence, normalised by d per
+     *                     predicted position) every 10 steps
      */
     public record Result(Config config, List<Fit> perPosition, List<Fit> shared, double sharedTheory,
-                         float[] sharedP, float[] sharedQ, double trainSeconds) {
+                         float[] sharedP, float[] sharedQ, double[] lossCurve, double trainSeconds) {
+
+        /**
+         * Frobenius norms of the 3 x 3 grid of d x d blocks of a 3d x 3d matrix (row-major 3 x 3).
+         * One GD step: P's block (1,2) and Q's block (3,2) carry the weight, the rest is ~0
+         * (rows 2-3 of P, P(1,1), and Q's first block row and column only ever meet the zero first
+         * block of e, so they never receive a gradient and keep their initial values).
+         */
+        public double[] blockNorms(float[] m) {
+            int d = config.d(), e = 3 * d;
+            double[] out = new double[9];
+            for (int i = 0; i < e; i++) {
+                for (int j = 0; j < e; j++) out[(i / d) * 3 + j / d] += (double) m[i * e + j] * m[i * e + j];
+            }
+            for (int k = 0; k < 9; k++) out[k] = Math.sqrt(out[k]);
+            return out;
+        }
 
         public String summary() {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "augmented %s d=%d s0=%s steps=%d (%.1f s)%n",
                     config.kind(), config.d(), config.start(), config.steps(), trainSeconds));
             sb.append("  per-position models: t, eta, 1/(t+d-1), rel gap, loss, GD loss\n");
             for (Fit f : perPosition) sb.append(line(f));
+            if (sharedP != null) {
+                double[] bp = blockNorms(sharedP), bq = blockNorms(sharedQ);
+                sb.append(String.format(Locale.ROOT,
+                        "  last model's block norms (GD step: P(1,2), Q(3,2); P(1,1), Q(1,*), Q(*,1) meet the zero block, never move): P row 1 = [%.3f %.3f %.3f], Q = [%.3f %.3f %.3f; %.3f %.3f %.3f; %.3f %.3f %.3f]%n",
+                        bp[0], bp[1], bp[2], bq[0], bq[1], bq[2], bq[3], bq[4], bq[5], bq[6], bq[7], bq[8]));
+            }
             if (!shared.isEmpty()) {
                 sb.append(String.format(Locale.ROOT, "  shared model over all positions: theory eta = %.5f%n", sharedTheory));
                 for (Fit f : shared) sb.append(line(f));
@@ -105,10 +129,12 @@ public final class AugmentedExperiment {
     public static Result run(Config cfg) {
         long t0 = System.nanoTime();
         List<Fit> per = new ArrayList<>();
+        List<Double> curve = new ArrayList<>();
         float[] lastP = null, lastQ = null;
         int d = cfg.d();
         for (int t : cfg.positions()) {
-            AugmentedModel m = train(cfg, t + 1, t);
+            curve.clear();
+            AugmentedModel m = train(cfg, t + 1, t, curve);
             per.add(fit(cfg, m, t + 1, 1.0 / (t + d - 1)).get(0));
             lastP = m.params().get("P").copyValues();
             lastQ = m.params().get("Q").copyValues();
@@ -123,21 +149,28 @@ public final class AugmentedExperiment {
                 den += (double) t * t + (d - 1.0) * t;
             }
             theory = num / den;
-            AugmentedModel m = train(cfg, L, AugmentedModel.ALL_POSITIONS);
+            curve.clear();
+            AugmentedModel m = train(cfg, L, AugmentedModel.ALL_POSITIONS, curve);
             shared.addAll(fit(cfg, m, L, theory));
             lastP = m.params().get("P").copyValues();
             lastQ = m.params().get("Q").copyValues();
         }
-        return new Result(cfg, per, shared, theory, lastP, lastQ, (System.nanoTime() - t0) / 1e9);
+        double[] lc = new double[curve.size()];
+        for (int i = 0; i < lc.length; i++) lc[i] = curve.get(i);
+        return new Result(cfg, per, shared, theory, lastP, lastQ, lc, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static AugmentedModel train(Config cfg, int len, int position) {
+    private static AugmentedModel train(Config cfg, int len, int position, List<Double> curve) {
         ArProcess process = ArProcess.of(cfg.kind(), cfg.d(), len, cfg.start());
         long seed = cfg.seed() * 1000 + position + 1;
         AugmentedModel model = new AugmentedModel(cfg.d(), len, position, 0.1 / Math.sqrt(3.0 * cfg.d()), Rng.stream(seed, Rng.INIT));
         int chunk = Math.max(1, (cfg.batchSize() + 3) / 4);
         TrainerConfig tc = new TrainerConfig(seed, cfg.steps(), cfg.batchSize(), chunk, cfg.threads(), 0, 0, 0, 0, null);
-        new Trainer<>(model, process, AdamW.adam(), Schedule.cosineWithWarmup(cfg.lr(), 0, cfg.steps(), 0), tc).run();
+        double norm = (double) cfg.d() * model.positions();
+        new Trainer<>(model, process, AdamW.adam(), Schedule.cosineWithWarmup(cfg.lr(), 0, cfg.steps(), 0), tc)
+                .listener(sm -> {
+                    if (sm.step() % 10 == 0) curve.add(sm.loss() / norm);
+                }).run();
         return model;
     }
 
