@@ -225,7 +225,7 @@ public class ScalarAttentionOps implements AttentionOps {
     public void positional(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k, float[] v,
                            float[] out, float[] ws) {
         int T = sp.seqLen(), d = sp.d();
-        int cOff = 0, uOff = d * d, wOff = d * d + d;
+        int cOff = 0, wOff = d * d;
         positionalCoupling(sp.heads(), d, a, b, ws, cOff);
         Arrays.fill(out, 0, sp.tokenFloats(), 0f);
         for (int bt = 0; bt < sp.batch(); bt++) {

@@ -2,13 +2,10 @@ package dev.onelayer.kernel.vector;
 
 import dev.onelayer.kernel.AttentionOps;
 import dev.onelayer.kernel.LinearAttentionSpec;
-import dev.onelayer.kernel.PositionalAttentionSpec;
 import dev.onelayer.kernel.ScalarAttentionOps;
-import dev.onelayer.kernel.ScbReadoutSpec;
 import dev.onelayer.kernel.SoftmaxAttentionSpec;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
