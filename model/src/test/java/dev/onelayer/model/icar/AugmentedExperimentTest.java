@@ -39,9 +39,11 @@ class AugmentedExperimentTest {
     @Test
     void sharedModelHasOneFlatStep() {
         AugmentedExperiment.Result r = AugmentedExperiment.run(new AugmentedExperiment.Config(ArProcess.Kind.ROTATION_BLOCKS, 10,
-                ArProcess.Start.RANDOM, new int[0], 20, 1000, 64, 1e-2, 8192, 0, 2));
+                ArProcess.Start.RANDOM, new int[0], 20, 1000, 64, 1e-2, 32768, 0, 2));
         System.out.println(r.summary());
-        // t = 1 is left out: its fit divides by <W^_1 s_1, s_2>, a single noisy term (observed -2.5% to -4.5%).
+        // 32768 held-out sequences: with 8192 the fit noise alone reached 4% at small t (seed 1).
+        // t = 1 is left out and reported: there the trained shared model sits 2.5-4.5% below the best
+        // shared step in every seed tried (0, 1, 2), a systematic deviation, not noise.
         for (AugmentedExperiment.Fit f : r.shared()) {
             if (f.t() < 2) continue;
             assertTrue(Math.abs(f.relativeGap()) <= 0.03, () -> "t=" + f.t() + ": eta not within 3% of sum t / sum (t^2+(d-1)t)\n" + r.summary());
