@@ -11,12 +11,15 @@
  *   <li>{@link dev.onelayer.model.icar.DiagonalAttentionModel}: diagonal multi-head linear
  *       attention with a shared positional matrix and the previous token as query (notes 2(b)),
  *       through the kernel's form 3; {@link dev.onelayer.model.icar.UnitaryPopulationLoss}: its
- *       closed-form population loss under unitary data.</li>
+ *       closed-form population loss under unitary data; {@code positionalOnly} is the d = 1 PE-only
+ *       model of Fig 6, trained full-batch on {@link dev.onelayer.model.icar.FixedSequences}.</li>
  *   <li>{@link dev.onelayer.model.icar.AugmentedModel}: the augmented linear Transformer
  *       {@code e_t + sum P e_t' (e_t'^T Q e_t)} with first-block readout (notes 2(a)).</li>
  *   <li>{@link dev.onelayer.model.icar.DiagonalExperiment} (issue experiments 1 and 2) and
- *       {@link dev.onelayer.model.icar.AugmentedExperiment} (experiment 3): config record to result
- *       record with the theory's values side by side.</li>
+ *       {@link dev.onelayer.model.icar.AugmentedExperiment} (experiment 3),
+ *       {@link dev.onelayer.model.icar.PeOnlyExperiment} (experiment 4): config record to result
+ *       record with the theory's values side by side. Not done here: the reference code's general
+ *       models (full Q/K/V, LayerNorm, learned absolute positions) for experiment 5.</li>
  * </ul>
  *
  * <h2>Choices the notes leave open</h2>
@@ -42,6 +45,10 @@
  *       W^_0 = 0 and does not enter the best shared step {@code sum_{t=1}^{L-1} t / sum (t^2 + (d-1)t)}.
  *       The step is fitted as {@code <pred, s_{t+1}> / <W^_t s_t, s_{t+1}>} (free of the sign gauge
  *       D W^ D of the trained weights).</li>
+ *   <li><b>PE-only.</b> The repo's stopping rule "loss &lt; 1e-3" is applied to the normalised loss
+ *       (zero predictor = 1), and its SGD learning rate 0.5 (on a mean over rows) becomes
+ *       0.5/(T-1) on this package's sum over rows; the profile shape is summarised by the number of
+ *       turning points of row T-2 over t' = 0..T-2 (the repo plots tril(P)).</li>
  *   <li><b>Optimiser.</b> Adam (PyTorch defaults) with cosine decay from lr to 0, fresh sequences
  *       every step, initialisation 0.1 N(0,1) (diagonal model, as the repo) and 0.1/sqrt(3d) N(0,1)
  *       (augmented), as in the notes' validated settings.</li>
