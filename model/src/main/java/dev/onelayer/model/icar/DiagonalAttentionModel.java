@@ -1,0 +1,247 @@
+package dev.onelayer.model.icar;
+
+import dev.onelayer.kernel.Attention;
+import dev.onelayer.kernel.PositionalAttentionSpec;
+import dev.onelayer.model.core.Param;
+import dev.onelayer.model.core.Params;
+import dev.onelayer.model.core.Rng;
+import dev.onelayer.model.core.Workspace;
+import dev.onelayer.model.train.Model;
+
+/**
+ * Diagonal multi-head linear attention with one shared positional matrix (Sander et al. 2024, the
+ * non-augmented theory model, icar.md section 2(b)):
+ * <pre>
+ *   s^_{r+2} = sum_h sum_{t' <= r+1} P[r,t'] (s_r^* diag(a_h) s_{t'}) diag(b_h) s_{t'},   r = 0..T-2
+ * </pre>
+ * with the <b>previous</b> token s_r as query, keys/values s_0..s_{r+1}, A, B in R^{H x d}, P in
+ * R^{T x T} (only its causal part {@code t' <= r+1}, rows 0..T-2 is ever used, the rest keeps its
+ * initial value). Per-example loss {@code sum_r ||s^_{r+2} - s_{r+2}||^2}. Inputs are sequences
+ * s_0..s_T ({@code len = T}).
+ *
+ * <p>Real data: one call of the kernel's form 3 ({@link Attention#positional}, shift 1).
+ * Complex data (stored as real pairs), with real A, B, P: the score {@code z = s_r^* diag(a) s_t'}
+ * is complex, and {@code z (b o v) = Re z (b o v) + Im z (b o i v)} with
+ * {@code Re z = sum a (q_re k_re + q_im k_im)} and {@code Im z = sum a (q_re (-i k)_re + q_im (-i k)_im)}.
+ * So the complex model is exactly two real form-3 calls on the 2d pair coordinates with each
+ * a_h, b_h entry repeated for re and im: {@code form3(q=s, k=s, v=s) + form3(q=s, k=-i s, v=i s)}.
+ */
+public final class DiagonalAttentionModel implements Model<SequenceBatch> {
+
+    private final int heads, seqLen, d, dim;
+    private final boolean complex;
+    private final Params params = new Params();
+    private final Param a, b, p;
+    /** PE-only model: A = B = fixed (all ones, H = 1); null when A and B are trained. */
+    private final float[] fixedHeads;
+
+    /**
+     * @param complex whether the data are complex (real pairs) or real
+     * @param initStd A, B, P ~ initStd N(0, 1) (0.1 in the reference code)
+     */
+    public DiagonalAttentionModel(int heads, int seqLen, int d, boolean complex, double initStd, Rng init) {
+        if (heads < 1 || seqLen < 2 || d < 1) {
+            throw new IllegalArgumentException("DiagonalAttentionModel: heads=" + heads + ", seqLen=" + seqLen + ", d=" + d
+                    + " (need heads >= 1, seqLen >= 2, d >= 1)");
+        }
+        if (!(initStd >= 0) || init == null) throw new IllegalArgumentException("DiagonalAttentionModel: need initStd >= 0 and an init rng");
+        this.heads = heads;
+        this.seqLen = seqLen;
+        this.d = d;
+        this.complex = complex;
+        this.dim = complex ? 2 * d : d;
+        this.a = params.add("A", heads, d);
+        this.b = params.add("B", heads, d);
+        this.p = params.add("P", seqLen, seqLen);
+        this.fixedHeads = null;
+        a.normal(init, initStd);
+        b.normal(init, initStd);
+        p.normal(init, initStd);
+    }
+
+    /**
+     * The PE-only model of Fig 6 (icar.md section 4, {@code pe_only.py}): one head with
+     * {@code a = b = 1} fixed, only P is learned (initialised to zeros, as the repo):
+     * {@code s^_{r+2} = sum_{t' <= r+1} p_{r,t'} (conj(s_r) s_{t'}) s_{t'}}.
+     */
+    public static DiagonalAttentionModel positionalOnly(int seqLen, int d, boolean complex) {
+        return new DiagonalAttentionModel(seqLen, d, complex);
+    }
+
+    private DiagonalAttentionModel(int seqLen, int d, boolean complex) {
+        if (seqLen < 2 || d < 1) throw new IllegalArgumentException("DiagonalAttentionModel: seqLen=" + seqLen + " (need >= 2) and d=" + d + " (need >= 1)");
+        this.heads = 1;
+        this.seqLen = seqLen;
+        this.d = d;
+        this.complex = complex;
+        this.dim = complex ? 2 * d : d;
+        this.a = null;
+        this.b = null;
+        this.p = params.add("P", seqLen, seqLen);
+        this.fixedHeads = new float[d];
+        java.util.Arrays.fill(fixedHeads, 1f);
+        p.zeros();
+    }
+
+    /** Whether A and B are fixed (the PE-only model). */
+    public boolean positionalOnly() {
+        return fixedHeads != null;
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public int seqLen() {
+        return seqLen;
+    }
+
+    public int d() {
+        return d;
+    }
+
+    public boolean complex() {
+        return complex;
+    }
+
+    /** {@code C = B^T A} (d x d, float64): {@code C[i][j] = sum_h b_hi a_hj}; the loss depends on A, B only through it. */
+    public double[] coupling() {
+        double[] c = new double[d * d];
+        if (fixedHeads != null) {
+            for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) c[i * d + j] = 1;
+            return c;
+        }
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) c[i * d + j] += (double) b.get(h, i) * a.get(h, j);
+            }
+        }
+        return c;
+    }
+
+    private PositionalAttentionSpec spec(int m) {
+        return new PositionalAttentionSpec(m, heads, seqLen, dim, 1);
+    }
+
+    private void check(SequenceBatch batch, int start, int end) {
+        if (batch == null) throw new IllegalArgumentException("DiagonalAttentionModel: batch is null");
+        if (batch.dim != dim || batch.len != seqLen) {
+            throw new IllegalArgumentException("DiagonalAttentionModel: batch has len=" + batch.len + ", dim=" + batch.dim
+                    + "; model needs len=T=" + seqLen + ", dim=" + dim);
+        }
+        if (start < 0 || end > batch.n || start >= end) {
+            throw new IllegalArgumentException("DiagonalAttentionModel: range [" + start + ", " + end + ") is empty or outside the batch of " + batch.n);
+        }
+    }
+
+    /** Expands [H][d] to [H][dim] with each entry repeated for re and im (complex) or copied (real). */
+    private void expand(Param src, float[] dst) {
+        float[] v = src == null ? fixedHeads : params.values();
+        int o = src == null ? 0 : src.offset();
+        if (!complex) {
+            System.arraycopy(v, o, dst, 0, heads * d);
+            return;
+        }
+        for (int i = 0; i < heads * d; i++) {
+            dst[2 * i] = v[o + i];
+            dst[2 * i + 1] = v[o + i];
+        }
+    }
+
+    /**
+     * Writes the predictions s^_{r+2} for rows r = 0..T-1 ([m][T][dim]; row T-1 predicts a state
+     * beyond the sequence and is not used) into the workspace and returns that buffer.
+     */
+    public float[] predict(SequenceBatch batch, int start, int end, Workspace ws) {
+        check(batch, start, end);
+        int m = end - start, tokens = m * seqLen * dim;
+        PositionalAttentionSpec sp = spec(m);
+        float[] q = ws.floats("q", tokens);
+        for (int i = 0; i < m; i++) System.arraycopy(batch.states, batch.offset(start + i, 0), q, i * seqLen * dim, seqLen * dim);
+        float[] ax = ws.floats("aExpanded", heads * dim), bx = ws.floats("bExpanded", heads * dim);
+        expand(a, ax);
+        expand(b, bx);
+        float[] kw = ws.floats("kernelWs", sp.workspaceFloats());
+        float[] out = ws.floats("out", tokens);
+        float[] pv = params.values();
+        float[] pm = ws.floats("P", seqLen * seqLen);
+        System.arraycopy(pv, p.offset(), pm, 0, seqLen * seqLen);
+        Attention.positional(sp, pm, ax, bx, q, q, q, out, kw);
+        if (complex) {
+            float[] kr = ws.floats("kRot", tokens), vr = ws.floats("vRot", tokens), out2 = ws.floats("out2", tokens);
+            for (int i = 0; i < tokens; i += 2) {
+                kr[i] = q[i + 1];       // -i (x + iy) = y - ix
+                kr[i + 1] = -q[i];
+                vr[i] = -q[i + 1];      //  i (x + iy) = -y + ix
+                vr[i + 1] = q[i];
+            }
+            Attention.positional(sp, pm, ax, bx, q, kr, vr, out2, kw);
+            for (int i = 0; i < tokens; i++) out[i] += out2[i];
+        }
+        return out;
+    }
+
+    @Override
+    public double forward(SequenceBatch batch, int start, int end, Workspace ws) {
+        float[] out = predict(batch, start, end, ws);
+        int m = end - start;
+        float[] res = ws.floats("residual", m * seqLen * dim);
+        double loss = 0;
+        for (int i = 0; i < m; i++) {
+            for (int r = 0; r < seqLen; r++) {
+                int o = (i * seqLen + r) * dim;
+                if (r == seqLen - 1) {
+                    java.util.Arrays.fill(res, o, o + dim, 0f);
+                    continue;
+                }
+                int so = batch.offset(start + i, r + 2);
+                for (int c = 0; c < dim; c++) {
+                    float e = out[o + c] - batch.states[so + c];
+                    res[o + c] = e;
+                    loss += (double) e * e;
+                }
+            }
+        }
+        return loss;
+    }
+
+    @Override
+    public void backward(SequenceBatch batch, int start, int end, Workspace ws, float scale, float[] grad) {
+        check(batch, start, end);
+        int m = end - start, tokens = m * seqLen * dim;
+        PositionalAttentionSpec sp = spec(m);
+        float[] res = ws.saved("residual");
+        if (res.length != tokens) throw new IllegalStateException("DiagonalAttentionModel.backward: forward ran on a different range");
+        float[] dOut = ws.floats("dOut", tokens);
+        for (int i = 0; i < tokens; i++) dOut[i] = 2f * scale * res[i];
+        float[] q = ws.saved("q"), ax = ws.saved("aExpanded"), bx = ws.saved("bExpanded"), pm = ws.saved("P"), kw = ws.saved("kernelWs");
+        float[] dP = ws.floats("dP", seqLen * seqLen), da = ws.floats("da", heads * dim), db = ws.floats("db", heads * dim);
+        float[] dq = ws.floats("dq", tokens), dk = ws.floats("dk", tokens), dv = ws.floats("dv", tokens);
+        Attention.positionalBackward(sp, pm, ax, bx, q, q, q, dOut, dP, da, db, dq, dk, dv, kw);
+        accumulate(grad, dP, da, db);
+        if (complex) {
+            Attention.positionalBackward(sp, pm, ax, bx, q, ws.saved("kRot"), ws.saved("vRot"), dOut, dP, da, db, dq, dk, dv, kw);
+            accumulate(grad, dP, da, db);
+        }
+    }
+
+    private void accumulate(float[] grad, float[] dP, float[] da, float[] db) {
+        for (int i = 0; i < seqLen * seqLen; i++) grad[p.offset() + i] += dP[i];
+        if (fixedHeads != null) return;
+        int f = complex ? 2 : 1;
+        for (int i = 0; i < heads * d; i++) {
+            float ga = 0, gb = 0;
+            for (int c = 0; c < f; c++) {
+                ga += da[f * i + c];
+                gb += db[f * i + c];
+            }
+            grad[a.offset() + i] += ga;
+            grad[b.offset() + i] += gb;
+        }
+    }
+}
