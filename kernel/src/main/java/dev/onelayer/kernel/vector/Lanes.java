@@ -53,6 +53,8 @@ final class Lanes {
     private static final float P3 = 4.1665795894e-2f;
     private static final float P4 = 1.6666665459e-1f;
     private static final float P5 = 5.0000001201e-1f;
+    private static final float ROUND_MAGIC = 0x1.8p23f;
+    private static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
     /** Below this exp underflows past the smallest normal float; results there are flushed to 0. */
     static final float EXP_MIN = -87.33f;
 
@@ -64,9 +66,14 @@ final class Lanes {
         var under = x.compare(VectorOperators.LT, EXP_MIN);
         x = x.max(EXP_MIN);
         // n = round(x / ln2): x*log2e - 0.5 is negative, and truncation toward zero rounds it.
+        // trunc(t) = ceil(t) for t < 0, formed without F2I/I2F: on JDK 17 (AVX2) those converts
+        // are not intrinsified and box every vector. t + 1.5*2^23 - 1.5*2^23 rounds t to nearest
+        // (exact: |t| < 2^22), one more where that went below t gives ceil; the integer is then
+        // read from the bits of fn + 1.5*2^23. Same n, so the same bits, as (int) t.
         FloatVector t = x.mul(LOG2E).sub(0.5f);
-        IntVector n = (IntVector) t.convert(VectorOperators.F2I, 0);
-        FloatVector fn = (FloatVector) n.convert(VectorOperators.I2F, 0);
+        FloatVector fn = t.add(ROUND_MAGIC).sub(ROUND_MAGIC);
+        fn = fn.blend(fn.add(1f), fn.compare(VectorOperators.LT, t));
+        IntVector n = fn.add(ROUND_MAGIC).reinterpretAsInts().sub(ROUND_MAGIC_BITS);
         FloatVector r = fn.fma(FloatVector.broadcast(F, -LN2_HI), x);
         r = fn.fma(FloatVector.broadcast(F, -LN2_LO), r);
         FloatVector p = r.fma(FloatVector.broadcast(F, P0), FloatVector.broadcast(F, P1));

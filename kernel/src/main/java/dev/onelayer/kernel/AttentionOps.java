@@ -1,0 +1,117 @@
+package dev.onelayer.kernel;
+
+/**
+ * The attention forms of the four papers, each with its backward contractions.
+ *
+ * <p>Two implementations exist: {@link ScalarAttentionOps} (plain loops on the natural layouts)
+ * and {@code dev.onelayer.kernel.vector.VectorAttentionOps}. Callers go through the facade
+ * {@link Attention}, which validates every argument; implementations trust their input.
+ *
+ * <h2>Layouts</h2>
+ * All buffers are flat row-major {@code float[]} starting at index 0:
+ * <ul>
+ *   <li>q, k, dq, dk: {@code [B][H][T][dk]}; v, out, dOut, dv: {@code [B][H][T][dv]};</li>
+ *   <li>lse (saved softmax row statistics, log-sum-exp of the scaled scores): {@code [B][H][T]};</li>
+ *   <li>probabilities: {@code [B][H][T][T]} (zero where masked);</li>
+ *   <li>form 3: tokens q, k, v, out {@code [B][T][d]}, P {@code [T][T]}, a, b {@code [H][d]};</li>
+ *   <li>form 5: tokens {@code int[B][T]}, queries {@code int[B]}, V {@code [N][N]}, A {@code [T][N]}, y {@code [B][N]}.</li>
+ * </ul>
+ * Backward methods overwrite their outputs; parameter gradients shared across the batch
+ * (P, a, b, V, A) are sums over the batch in batch order. {@code ws} is a scratch buffer of at
+ * least {@code spec.workspaceFloats()} floats; kernels allocate nothing.
+ *
+ * <p>The vector implementation stores K and V transposed ({@code [d][T]}) in the workspace so
+ * that lanes run along the keys: with the papers' small d (4..32) lanes along d would be mostly
+ * empty. Determinism: the same arguments give the same bits on every call and JIT tier.
+ */
+public interface AttentionOps {
+
+    /** Keys per block in the fused kernels: the per-row scratch is two blocks, never a T x T matrix. */
+    int KEY_BLOCK = 256;
+
+    /**
+     * Leading dimension the vector implementation uses for transposed [d][T] copies in the
+     * workspace: T rounded up to 16 plus 16 floats (rows 4 KiB apart would alias one L1 set).
+     */
+    static int transposedLd(int seqLen) {
+        return ((seqLen + 15) & ~15) + 16;
+    }
+
+    /** {@code "scalar"} or {@code "vector"}. */
+    String name();
+
+    /** Form 1 (quadratic): {@code out_t = scale sum_{s in S(t)} (q_t . k_s) v_s}. */
+    void linearQuadratic(LinearAttentionSpec s, float[] q, float[] k, float[] v, float[] out, float[] ws);
+
+    /**
+     * Backward of form 1 given {@code dOut}: with {@code g_ts = scale (dOut_t . v_s)} and
+     * {@code a_ts = scale (q_t . k_s)}: {@code dq_t = sum_s g_ts k_s},
+     * {@code dk_s = sum_t g_ts q_t}, {@code dv_s = sum_t a_ts dOut_t}, over attended pairs.
+     */
+    void linearQuadraticBackward(LinearAttentionSpec s, float[] q, float[] k, float[] v, float[] dOut,
+                                 float[] dq, float[] dk, float[] dv, float[] ws);
+
+    /**
+     * Form 2 (prefix state, no window): {@code S_t = sum_{s <= t} v_s k_s^T},
+     * {@code out_t = scale S_t q_t} ({@code S_{t-1}} when the diagonal is excluded). O(T dk dv).
+     */
+    void linearPrefix(LinearAttentionSpec s, float[] q, float[] k, float[] v, float[] out, float[] ws);
+
+    /**
+     * Backward of form 2: {@code dq_t = scale S_t^T dOut_t}; with the reverse state
+     * {@code R_s = sum_{t >= s} q_t dOut_t^T}: {@code dk_s = scale R_s v_s},
+     * {@code dv_s = scale R_s^T k_s} (strict sums when the diagonal is excluded).
+     */
+    void linearPrefixBackward(LinearAttentionSpec s, float[] q, float[] k, float[] v, float[] dOut,
+                              float[] dq, float[] dk, float[] dv, float[] ws);
+
+    /**
+     * Form 4, fused softmax attention with an online (streaming) softmax over key blocks:
+     * {@code out_t = sum_j p_tj v_j}, {@code p_tj = exp(s_tj - lse_t)},
+     * {@code lse_t = log sum_j exp(s_tj)}, {@code s_tj = scale q_t . k_j}. No T x T buffer.
+     */
+    void softmax(SoftmaxAttentionSpec s, float[] q, float[] k, float[] v, float[] out, float[] lse, float[] ws);
+
+    /**
+     * Backward of form 4, recomputing {@code p_tj} from {@code lse}: with
+     * {@code D_t = dOut_t . out_t}, {@code dp_tj = dOut_t . v_j}, {@code ds_tj = p_tj (dp_tj - D_t)}:
+     * {@code dq_t = scale sum_j ds_tj k_j}, {@code dk_j = scale sum_t ds_tj q_t},
+     * {@code dv_j = sum_t p_tj dOut_t}.
+     */
+    void softmaxBackward(SoftmaxAttentionSpec s, float[] q, float[] k, float[] v, float[] out, float[] lse,
+                         float[] dOut, float[] dq, float[] dk, float[] dv, float[] ws);
+
+    /** The attention probabilities {@code p_tj} [B][H][T][T] from the saved lse (zero where masked). */
+    void softmaxProbabilities(SoftmaxAttentionSpec s, float[] q, float[] k, float[] lse, float[] probs, float[] ws);
+
+    /**
+     * Form 3: {@code out_t = sum_h sum_{s <= t + shift} P[t,s] (q_t . a_h o k_s) (b_h o v_s)}, computed
+     * through {@code C[c][i] = sum_h a_hc b_hi} as
+     * {@code out_ti = sum_s P[t,s] v_si sum_c q_tc k_sc C[c][i]}.
+     */
+    void positional(PositionalAttentionSpec s, float[] p, float[] a, float[] b, float[] q, float[] k, float[] v,
+                    float[] out, float[] ws);
+
+    /**
+     * Backward of form 3. With {@code u = q_t o k_s}, {@code w = v_s o dOut_t}, {@code g = P[t,s]}:
+     * {@code dP[t,s] = u^T C w}, {@code dC += g u w^T}, {@code dq_t += g k_s o (C w)},
+     * {@code dk_s += g q_t o (C w)}, {@code dv_s += g dOut_t o (C^T u)}; then
+     * {@code da_hc = sum_i dC[c][i] b_hi}, {@code db_hi = sum_c a_hc dC[c][i]}.
+     */
+    void positionalBackward(PositionalAttentionSpec s, float[] p, float[] a, float[] b, float[] q, float[] k,
+                            float[] v, float[] dOut, float[] dP, float[] da, float[] db,
+                            float[] dq, float[] dk, float[] dv, float[] ws);
+
+    /**
+     * Form 5: {@code y_b = V X_b A e_{q_b}} with X_b's columns {@code e_{x_bt}}, gathered:
+     * {@code h[j] = sum_{t: x_bt = j} A[t][q_b]}, {@code y_b = V h}.
+     */
+    void scbReadout(ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] y, float[] ws);
+
+    /**
+     * Backward of form 5: {@code dV = sum_b dy_b h_b^T},
+     * {@code dA[t][q_b] += (V^T dy_b)[x_bt]} (all other entries of dA are 0).
+     */
+    void scbReadoutBackward(ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] dy,
+                            float[] dV, float[] dA, float[] ws);
+}

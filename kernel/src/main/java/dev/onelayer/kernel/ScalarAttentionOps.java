@@ -1,0 +1,330 @@
+package dev.onelayer.kernel;
+
+import java.util.Arrays;
+
+/**
+ * Plain-loop implementation of {@link AttentionOps} on the natural layouts (no transposes).
+ * The softmax streams key by key (online softmax: running max m, sum l and output rescaled by
+ * {@code exp(m_old - m_new)} when the max grows), so no row of scores is ever stored.
+ * {@code exp} and {@code log} are {@link StrictMath}'s, so results do not depend on the JIT.
+ */
+public class ScalarAttentionOps implements AttentionOps {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    private static float dot(int n, float[] x, int xo, float[] y, int yo) {
+        float acc = 0f;
+        for (int c = 0; c < n; c++) acc = Math.fma(x[xo + c], y[yo + c], acc);
+        return acc;
+    }
+
+    private static void axpy(int n, float alpha, float[] x, int xo, float[] y, int yo) {
+        for (int c = 0; c < n; c++) y[yo + c] = Math.fma(alpha, x[xo + c], y[yo + c]);
+    }
+
+    private static float exp(float x) {
+        return (float) StrictMath.exp(x);
+    }
+
+    // ---------------------------------------------------------------- form 1
+
+    @Override
+    public void linearQuadratic(LinearAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] ws) {
+        int T = sp.seqLen(), dk = sp.dk(), dv = sp.dv();
+        Arrays.fill(out, 0, sp.vFloats(), 0f);
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int qb = bh * T * dk, vb = bh * T * dv;
+            for (int t = 0; t < T; t++) {
+                int hi = sp.includeDiagonal() ? t : t - 1;
+                int lo = sp.window() < 0 ? 0 : Math.max(0, t - sp.window());
+                for (int s = lo; s <= hi; s++) {
+                    float a = sp.scale() * dot(dk, q, qb + t * dk, k, qb + s * dk);
+                    axpy(dv, a, v, vb + s * dv, out, vb + t * dv);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void linearQuadraticBackward(LinearAttentionSpec sp, float[] q, float[] k, float[] v, float[] dOut,
+                                        float[] dq, float[] dk, float[] dv, float[] ws) {
+        int T = sp.seqLen(), dkw = sp.dk(), dvw = sp.dv();
+        Arrays.fill(dq, 0, sp.qkFloats(), 0f);
+        Arrays.fill(dk, 0, sp.qkFloats(), 0f);
+        Arrays.fill(dv, 0, sp.vFloats(), 0f);
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int qb = bh * T * dkw, vb = bh * T * dvw;
+            for (int t = 0; t < T; t++) {
+                int hi = sp.includeDiagonal() ? t : t - 1;
+                int lo = sp.window() < 0 ? 0 : Math.max(0, t - sp.window());
+                for (int s = lo; s <= hi; s++) {
+                    float a = sp.scale() * dot(dkw, q, qb + t * dkw, k, qb + s * dkw);
+                    float g = sp.scale() * dot(dvw, dOut, vb + t * dvw, v, vb + s * dvw);
+                    axpy(dkw, g, k, qb + s * dkw, dq, qb + t * dkw);
+                    axpy(dkw, g, q, qb + t * dkw, dk, qb + s * dkw);
+                    axpy(dvw, a, dOut, vb + t * dvw, dv, vb + s * dvw);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- form 2
+
+    @Override
+    public void linearPrefix(LinearAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] ws) {
+        int T = sp.seqLen(), dk = sp.dk(), dv = sp.dv();
+        // State stored transposed, st[c][i] = S[i][c], so out_t = sum_c q_tc st[c][:] is a chain of axpys.
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int qb = bh * T * dk, vb = bh * T * dv;
+            Arrays.fill(ws, 0, dk * dv, 0f);
+            for (int t = 0; t < T; t++) {
+                if (sp.includeDiagonal()) addOuter(dk, dv, k, qb + t * dk, v, vb + t * dv, ws, 0);
+                int o = vb + t * dv;
+                Arrays.fill(out, o, o + dv, 0f);
+                for (int c = 0; c < dk; c++) axpy(dv, q[qb + t * dk + c], ws, c * dv, out, o);
+                for (int i = 0; i < dv; i++) out[o + i] *= sp.scale();
+                if (!sp.includeDiagonal()) addOuter(dk, dv, k, qb + t * dk, v, vb + t * dv, ws, 0);
+            }
+        }
+    }
+
+    /** m[r][:] += x_r y (m is rows x cols at mo). */
+    private static void addOuter(int rows, int cols, float[] x, int xo, float[] y, int yo, float[] m, int mo) {
+        for (int r = 0; r < rows; r++) axpy(cols, x[xo + r], y, yo, m, mo + r * cols);
+    }
+
+    @Override
+    public void linearPrefixBackward(LinearAttentionSpec sp, float[] q, float[] k, float[] v, float[] dOut,
+                                     float[] dq, float[] dk, float[] dv, float[] ws) {
+        int T = sp.seqLen(), dkw = sp.dk(), dvw = sp.dv();
+        int sOff = 0, rOff = dkw * dvw, rtOff = 2 * dkw * dvw;
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int qb = bh * T * dkw, vb = bh * T * dvw;
+            // Forward scan: S[i][:] (dv x dk), dq_t = scale sum_i dOut_ti S[i][:].
+            Arrays.fill(ws, sOff, sOff + dkw * dvw, 0f);
+            for (int t = 0; t < T; t++) {
+                if (sp.includeDiagonal()) addOuter(dvw, dkw, v, vb + t * dvw, k, qb + t * dkw, ws, sOff);
+                int o = qb + t * dkw;
+                Arrays.fill(dq, o, o + dkw, 0f);
+                for (int i = 0; i < dvw; i++) axpy(dkw, dOut[vb + t * dvw + i], ws, sOff + i * dkw, dq, o);
+                for (int c = 0; c < dkw; c++) dq[o + c] *= sp.scale();
+                if (!sp.includeDiagonal()) addOuter(dvw, dkw, v, vb + t * dvw, k, qb + t * dkw, ws, sOff);
+            }
+            // Reverse scan: R = sum_{t >= s} q_t dOut_t^T kept as R[c][:] (dk x dv) and RT[i][:] (dv x dk).
+            Arrays.fill(ws, rOff, rOff + 2 * dkw * dvw, 0f);
+            for (int s = T - 1; s >= 0; s--) {
+                if (sp.includeDiagonal()) {
+                    addOuter(dkw, dvw, q, qb + s * dkw, dOut, vb + s * dvw, ws, rOff);
+                    addOuter(dvw, dkw, dOut, vb + s * dvw, q, qb + s * dkw, ws, rtOff);
+                }
+                int ko = qb + s * dkw, vo = vb + s * dvw;
+                Arrays.fill(dk, ko, ko + dkw, 0f);
+                Arrays.fill(dv, vo, vo + dvw, 0f);
+                for (int i = 0; i < dvw; i++) axpy(dkw, v[vo + i], ws, rtOff + i * dkw, dk, ko);
+                for (int c = 0; c < dkw; c++) axpy(dvw, k[ko + c], ws, rOff + c * dvw, dv, vo);
+                for (int c = 0; c < dkw; c++) dk[ko + c] *= sp.scale();
+                for (int i = 0; i < dvw; i++) dv[vo + i] *= sp.scale();
+                if (!sp.includeDiagonal()) {
+                    addOuter(dkw, dvw, q, qb + s * dkw, dOut, vb + s * dvw, ws, rOff);
+                    addOuter(dvw, dkw, dOut, vb + s * dvw, q, qb + s * dkw, ws, rtOff);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- form 4
+
+    @Override
+    public void softmax(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] lse, float[] ws) {
+        int T = sp.seqLen(), dk = sp.dk(), dv = sp.dv();
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int qb = bh * T * dk, vb = bh * T * dv;
+            for (int t = 0; t < T; t++) {
+                int o = vb + t * dv, lo = sp.first(t), hi = sp.last(t);
+                // Start from the first key itself: no -inf sentinel is ever formed.
+                float m = sp.scale() * dot(dk, q, qb + t * dk, k, qb + lo * dk);
+                float l = 1f;
+                System.arraycopy(v, vb + lo * dv, out, o, dv);
+                for (int j = lo + 1; j <= hi; j++) {
+                    float s = sp.scale() * dot(dk, q, qb + t * dk, k, qb + j * dk);
+                    if (s > m) {
+                        float corr = exp(m - s);
+                        l = Math.fma(l, corr, 1f);
+                        for (int i = 0; i < dv; i++) out[o + i] = Math.fma(out[o + i], corr, v[vb + j * dv + i]);
+                        m = s;
+                    } else {
+                        float p = exp(s - m);
+                        l += p;
+                        axpy(dv, p, v, vb + j * dv, out, o);
+                    }
+                }
+                float inv = 1f / l;
+                for (int i = 0; i < dv; i++) out[o + i] *= inv;
+                lse[bh * T + t] = m + (float) StrictMath.log(l);
+            }
+        }
+    }
+
+    @Override
+    public void softmaxBackward(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] lse,
+                                float[] dOut, float[] dq, float[] dk, float[] dv, float[] ws) {
+        int T = sp.seqLen(), dkw = sp.dk(), dvw = sp.dv();
+        Arrays.fill(dq, 0, sp.qkFloats(), 0f);
+        Arrays.fill(dk, 0, sp.qkFloats(), 0f);
+        Arrays.fill(dv, 0, sp.vFloats(), 0f);
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int qb = bh * T * dkw, vb = bh * T * dvw;
+            for (int t = 0; t < T; t++) {
+                int qo = qb + t * dkw, o = vb + t * dvw;
+                float D = dot(dvw, dOut, o, out, o);
+                float rowLse = lse[bh * T + t];
+                for (int j = sp.first(t); j <= sp.last(t); j++) {
+                    float s = sp.scale() * dot(dkw, q, qo, k, qb + j * dkw);
+                    float p = exp(Math.min(s - rowLse, 0f));
+                    float dp = dot(dvw, dOut, o, v, vb + j * dvw);
+                    float ds = sp.scale() * (p * (dp - D));
+                    axpy(dkw, ds, k, qb + j * dkw, dq, qo);
+                    axpy(dkw, ds, q, qo, dk, qb + j * dkw);
+                    axpy(dvw, p, dOut, o, dv, vb + j * dvw);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void softmaxProbabilities(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] lse, float[] probs, float[] ws) {
+        int T = sp.seqLen(), dk = sp.dk();
+        Arrays.fill(probs, 0, sp.probabilityFloats(), 0f);
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int qb = bh * T * dk;
+            for (int t = 0; t < T; t++) {
+                float rowLse = lse[bh * T + t];
+                int row = (bh * T + t) * T;
+                for (int j = sp.first(t); j <= sp.last(t); j++) {
+                    float s = sp.scale() * dot(dk, q, qb + t * dk, k, qb + j * dk);
+                    probs[row + j] = exp(Math.min(s - rowLse, 0f));
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- form 3
+
+    /** C[c][i] = sum_h a_hc b_hi into ws[0 .. d*d). */
+    static void positionalCoupling(int heads, int d, float[] a, float[] b, float[] c, int cOff) {
+        Arrays.fill(c, cOff, cOff + d * d, 0f);
+        for (int h = 0; h < heads; h++) {
+            for (int ci = 0; ci < d; ci++) axpy(d, a[h * d + ci], b, h * d, c, cOff + ci * d);
+        }
+    }
+
+    @Override
+    public void positional(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k, float[] v,
+                           float[] out, float[] ws) {
+        int T = sp.seqLen(), d = sp.d();
+        int cOff = 0, uOff = d * d, wOff = d * d + d;
+        positionalCoupling(sp.heads(), d, a, b, ws, cOff);
+        Arrays.fill(out, 0, sp.tokenFloats(), 0f);
+        for (int bt = 0; bt < sp.batch(); bt++) {
+            int base = bt * T * d;
+            for (int t = 0; t < T; t++) {
+                int to = base + t * d;
+                for (int s = 0; s <= sp.last(t); s++) {
+                    float g = p[t * T + s];
+                    int so = base + s * d;
+                    // w = C^T u with u = q_t o k_s; then out_t += g v_s o w.
+                    Arrays.fill(ws, wOff, wOff + d, 0f);
+                    for (int c = 0; c < d; c++) axpy(d, q[to + c] * k[so + c], ws, cOff + c * d, ws, wOff);
+                    for (int i = 0; i < d; i++) out[to + i] = Math.fma(g, v[so + i] * ws[wOff + i], out[to + i]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void positionalBackward(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k,
+                                   float[] v, float[] dOut, float[] dP, float[] da, float[] db,
+                                   float[] dq, float[] dk, float[] dv, float[] ws) {
+        int T = sp.seqLen(), d = sp.d(), H = sp.heads();
+        int cOff = 0, dcOff = d * d, uOff = 2 * d * d, wOff = uOff + d, cwOff = wOff + d, ctuOff = cwOff + d;
+        positionalCoupling(H, d, a, b, ws, cOff);
+        Arrays.fill(ws, dcOff, dcOff + d * d, 0f);
+        Arrays.fill(dP, 0, sp.positionalFloats(), 0f);
+        Arrays.fill(dq, 0, sp.tokenFloats(), 0f);
+        Arrays.fill(dk, 0, sp.tokenFloats(), 0f);
+        Arrays.fill(dv, 0, sp.tokenFloats(), 0f);
+        for (int bt = 0; bt < sp.batch(); bt++) {
+            int base = bt * T * d;
+            for (int t = 0; t < T; t++) {
+                int to = base + t * d;
+                for (int s = 0; s <= sp.last(t); s++) {
+                    int so = base + s * d;
+                    float g = p[t * T + s];
+                    for (int c = 0; c < d; c++) {
+                        ws[uOff + c] = q[to + c] * k[so + c];
+                        ws[wOff + c] = v[so + c] * dOut[to + c];
+                    }
+                    // cw = C w (rows of C dotted with w); ctu = C^T u.
+                    Arrays.fill(ws, ctuOff, ctuOff + d, 0f);
+                    for (int c = 0; c < d; c++) {
+                        ws[cwOff + c] = dot(d, ws, cOff + c * d, ws, wOff);
+                        axpy(d, ws[uOff + c], ws, cOff + c * d, ws, ctuOff);
+                    }
+                    dP[t * T + s] += dot(d, ws, uOff, ws, cwOff);
+                    for (int c = 0; c < d; c++) axpy(d, g * ws[uOff + c], ws, wOff, ws, dcOff + c * d);
+                    for (int c = 0; c < d; c++) {
+                        dq[to + c] = Math.fma(g * k[so + c], ws[cwOff + c], dq[to + c]);
+                        dk[so + c] = Math.fma(g * q[to + c], ws[cwOff + c], dk[so + c]);
+                        dv[so + c] = Math.fma(g * dOut[to + c], ws[ctuOff + c], dv[so + c]);
+                    }
+                }
+            }
+        }
+        Arrays.fill(da, 0, sp.diagonalFloats(), 0f);
+        Arrays.fill(db, 0, sp.diagonalFloats(), 0f);
+        for (int h = 0; h < H; h++) {
+            for (int c = 0; c < d; c++) {
+                da[h * d + c] = dot(d, ws, dcOff + c * d, b, h * d);
+                axpy(d, a[h * d + c], ws, dcOff + c * d, db, h * d);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- form 5
+
+    @Override
+    public void scbReadout(ScbReadoutSpec sp, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] y, float[] ws) {
+        int T = sp.seqLen(), N = sp.vocab();
+        for (int bt = 0; bt < sp.batch(); bt++) {
+            gatherHistogram(T, N, aMat, tokens, bt * T, queries[bt], ws);
+            for (int i = 0; i < N; i++) y[bt * N + i] = dot(N, vMat, i * N, ws, 0);
+        }
+    }
+
+    /** h[j] = sum_{t: x_t = j} A[t][query] into ws[0..N): X A e_q without forming one-hot X. */
+    static void gatherHistogram(int T, int N, float[] aMat, int[] tokens, int tokOff, int query, float[] h) {
+        Arrays.fill(h, 0, N, 0f);
+        for (int t = 0; t < T; t++) h[tokens[tokOff + t]] += aMat[t * N + query];
+    }
+
+    @Override
+    public void scbReadoutBackward(ScbReadoutSpec sp, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] dy,
+                                   float[] dV, float[] dA, float[] ws) {
+        int T = sp.seqLen(), N = sp.vocab();
+        Arrays.fill(dV, 0, N * N, 0f);
+        Arrays.fill(dA, 0, T * N, 0f);
+        int gOff = N;
+        for (int bt = 0; bt < sp.batch(); bt++) {
+            gatherHistogram(T, N, aMat, tokens, bt * T, queries[bt], ws);
+            for (int i = 0; i < N; i++) axpy(N, dy[bt * N + i], ws, 0, dV, i * N);
+            // g = V^T dy_b; dA[t][q_b] += g[x_bt].
+            Arrays.fill(ws, gOff, gOff + N, 0f);
+            for (int i = 0; i < N; i++) axpy(N, dy[bt * N + i], vMat, i * N, ws, gOff);
+            int qb = queries[bt];
+            for (int t = 0; t < T; t++) dA[t * N + qb] += ws[gOff + tokens[bt * T + t]];
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.onelayer.props.attention;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.onelayer.kernel.Attention;
+import dev.onelayer.kernel.LinearAttentionSpec;
+import dev.onelayer.kernel.PositionalAttentionSpec;
+import dev.onelayer.kernel.ScbReadoutSpec;
+import dev.onelayer.kernel.SoftmaxAttentionSpec;
+import dev.onelayer.props.harness.Gen;
+import org.junit.jupiter.api.Test;
+
+/** The facade: argument validation names the problem; the form chooser follows the flop counts. */
+class AttentionFacadeTest {
+
+    private static void throwsNaming(String fragment, Runnable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+        assertTrue(e.getMessage().contains(fragment), () -> "message '" + e.getMessage() + "' does not name '" + fragment + "'");
+    }
+
+    @Test
+    void specsRejectBadShapes() {
+        throwsNaming("seqLen", () -> new LinearAttentionSpec(1, 1, -1, 2, 2, 1f, true, -1));
+        throwsNaming("scale", () -> new LinearAttentionSpec(1, 1, 4, 2, 2, Float.NaN, true, -1));
+        throwsNaming("window", () -> new SoftmaxAttentionSpec(1, 1, 4, 2, 2, 1f, false, 2));
+        throwsNaming("window", () -> new SoftmaxAttentionSpec(1, 1, 4, 2, 2, 1f, true, -3));
+        throwsNaming("shift", () -> new PositionalAttentionSpec(1, 1, 4, 2, -1));
+        throwsNaming("vocab", () -> new ScbReadoutSpec(1, 4, -2));
+    }
+
+    @Test
+    void facadeRejectsBadBuffers() {
+        LinearAttentionSpec ls = LinearAttentionSpec.causal(2, 1, 5, 3, 2);
+        float[] q = new float[ls.qkFloats()], k = new float[ls.qkFloats()], v = new float[ls.vFloats()];
+        float[] ws = new float[ls.workspaceFloats()];
+        throwsNaming("out", () -> Attention.linearQuadratic(ls, q, k, v, new float[ls.vFloats() - 1], ws));
+        throwsNaming("ws", () -> Attention.linearQuadratic(ls, q, k, v, new float[ls.vFloats()], new float[3]));
+        throwsNaming("q", () -> Attention.linearPrefix(ls, null, k, v, new float[ls.vFloats()], ws));
+        throwsNaming("output out and v", () -> Attention.linearQuadratic(ls, q, k, v, v, ws));
+        LinearAttentionSpec windowed = new LinearAttentionSpec(2, 1, 5, 3, 2, 1f, true, 2);
+        throwsNaming("prefix", () -> Attention.linearPrefix(windowed, q, k, v, new float[ls.vFloats()], ws));
+        SoftmaxAttentionSpec ss = SoftmaxAttentionSpec.causal(1, 1, 4, 2);
+        float[] sq = new float[ss.qkFloats()];
+        throwsNaming("lse", () -> Attention.softmax(ss, sq, sq, sq, new float[ss.vFloats()], new float[2], new float[ss.workspaceFloats()]));
+        ScbReadoutSpec scb = new ScbReadoutSpec(1, 3, 4);
+        throwsNaming("tokens[1]=4", () -> Attention.scbReadout(scb, new float[16], new float[12], new int[] {0, 4, 1}, new int[] {0},
+                new float[4], new float[scb.workspaceFloats()]));
+        throwsNaming("queries[0]=-1", () -> Attention.scbReadout(scb, new float[16], new float[12], new int[] {0, 3, 1}, new int[] {-1},
+                new float[4], new float[scb.workspaceFloats()]));
+    }
+
+    @Test
+    void chooserPrefersPrefixFormExactlyWhenItIsCheaper() {
+        // Markov-like d = 8, T = 1024: prefix (2 T d^2) is far cheaper than quadratic (T^2 d).
+        assertTrue(LinearAttentionSpec.causal(1, 1, 1024, 8, 8).prefixPreferred());
+        // d = 64, T = 16: quadratic is cheaper.
+        assertFalse(LinearAttentionSpec.causal(1, 1, 16, 64, 64).prefixPreferred());
+        // A window always means the quadratic form.
+        assertFalse(new LinearAttentionSpec(1, 1, 1024, 8, 8, 1f, true, 16).prefixPreferred());
+        // dk dv < T (the rule) implies the prefix form.
+        for (int T = 2; T <= 300; T += 7) {
+            for (int d = 1; d * d < T; d++) assertTrue(LinearAttentionSpec.causal(1, 1, T, d, d).prefixPreferred(), "T=" + T + " d=" + d);
+        }
+    }
+
+    @Test
+    void linearThroughTheFacadeMatchesBothForms() {
+        Gen g = new Gen(7);
+        for (int[] sh : new int[][] {{2, 2, 40, 3, 4}, {1, 1, 6, 9, 9}}) {
+            LinearAttentionSpec sp = LinearAttentionSpec.causal(sh[0], sh[1], sh[2], sh[3], sh[4]);
+            float[] q = g.array(sp.qkFloats(), Gen.Dist.UNIFORM), k = g.array(sp.qkFloats(), Gen.Dist.UNIFORM);
+            float[] v = g.array(sp.vFloats(), Gen.Dist.UNIFORM);
+            float[] ws = new float[sp.workspaceFloats()];
+            float[] viaChooser = new float[sp.vFloats()], viaForm = new float[sp.vFloats()];
+            Attention.linear(sp, q, k, v, viaChooser, ws);
+            if (sp.prefixPreferred()) Attention.linearPrefix(sp, q, k, v, viaForm, ws);
+            else Attention.linearQuadratic(sp, q, k, v, viaForm, ws);
+            for (int i = 0; i < viaForm.length; i++) assertEquals(viaForm[i], viaChooser[i], 0f);
+        }
+    }
+}

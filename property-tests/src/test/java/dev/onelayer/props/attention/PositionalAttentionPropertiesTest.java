@@ -1,0 +1,106 @@
+package dev.onelayer.props.attention;
+
+import dev.onelayer.kernel.AttentionOps;
+import dev.onelayer.kernel.PositionalAttentionSpec;
+import dev.onelayer.props.harness.Gen;
+import dev.onelayer.props.harness.Harness;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Form 3 (positional-matrix-weighted linear attention, icar.md 2(b)) against the per-head float64 reference. */
+class PositionalAttentionPropertiesTest {
+
+    private static int[] dims(Gen g) {
+        return new int[] {g.dim(0, 3), g.dim(0, 6), g.dim(20), g.dim(10), g.dim(0, 2)};
+    }
+
+    private static PositionalAttentionSpec spec(int[] d) {
+        return new PositionalAttentionSpec(d[0], d[1], d[2], d[3], d[4]);
+    }
+
+    private static double[] bounds(PositionalAttentionSpec sp, double[] abs) {
+        return Bounds.sums(PositionalRef.roundings(sp), abs);
+    }
+
+    @Test
+    void forwardAndBackwardMatchFloat64Reference() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("positional/" + ops.name(), 80, PositionalAttentionPropertiesTest::dims, (d, g) -> {
+                PositionalAttentionSpec sp = spec(d);
+                float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+                // The paper's use: q = k = v = the token sequence (aliased inputs are allowed).
+                boolean shared = g.nextBoolean();
+                float[] x = g.array(sp.tokenFloats());
+                float[] q = shared ? x : g.array(sp.tokenFloats()), k = shared ? x : g.array(sp.tokenFloats());
+                float[] v = shared ? x : g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
+                float[] ws = new float[sp.workspaceFloats()];
+                float[] out = new float[sp.tokenFloats()];
+                Arrays.fill(out, Float.NaN);
+                ops.positional(sp, p, a, b, q, k, v, out, ws);
+                PositionalRef ref = new PositionalRef(sp, FiniteDifferences.toDouble(p), FiniteDifferences.toDouble(a),
+                        FiniteDifferences.toDouble(b), FiniteDifferences.toDouble(q), FiniteDifferences.toDouble(k),
+                        FiniteDifferences.toDouble(v), FiniteDifferences.toDouble(dOut));
+                String name = ops.name() + " " + sp;
+                Bounds.check(name + " out", out, ref.out, bounds(sp, ref.outAbs));
+
+                float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
+                float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
+                for (float[] z : new float[][] {dP, da, db, dq, dk, dv}) Arrays.fill(z, Float.NaN);
+                ops.positionalBackward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
+                Bounds.check(name + " dP", dP, ref.dP, bounds(sp, ref.dPAbs));
+                Bounds.check(name + " da", da, ref.da, bounds(sp, ref.daAbs));
+                Bounds.check(name + " db", db, ref.db, bounds(sp, ref.dbAbs));
+                Bounds.check(name + " dq", dq, ref.dq, bounds(sp, ref.dqAbs));
+                Bounds.check(name + " dk", dk, ref.dk, bounds(sp, ref.dkAbs));
+                Bounds.check(name + " dv", dv, ref.dv, bounds(sp, ref.dvAbs));
+            });
+        }
+    }
+
+    @Test
+    void rowsIgnoreTokensPastTheShift() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("positional/masking/" + ops.name(), 60, PositionalAttentionPropertiesTest::dims, (d, g) -> {
+                PositionalAttentionSpec sp = spec(d);
+                int T = sp.seqLen();
+                if (T == 0) return;
+                float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+                float[] x = g.array(sp.tokenFloats());
+                float[] ws = new float[sp.workspaceFloats()];
+                float[] out = new float[sp.tokenFloats()], out2 = new float[sp.tokenFloats()];
+                ops.positional(sp, p, a, b, x, x, x, out, ws);
+                int t0 = g.nextInt(T);
+                for (int bt = 0; bt < sp.batch(); bt++) {
+                    for (int c = 0; c < sp.d(); c++) x[(bt * T + t0) * sp.d() + c] += 1.5f;
+                }
+                ops.positional(sp, p, a, b, x, x, x, out2, ws);
+                int rows = Math.max(0, t0 - sp.shift());   // rows t with t + shift < t0
+                for (int bt = 0; bt < sp.batch(); bt++) {
+                    Bounds.sameBits("rows before " + rows, out, out2, bt * T * sp.d(), (bt * T + rows) * sp.d());
+                }
+            });
+        }
+    }
+
+    @Test
+    void referenceGradientsMatchFiniteDifferences() {
+        Harness.forAll("positional/reference-fd", 15, g -> new int[] {g.dim(1, 2), g.dim(1, 3), g.dim(1, 5), g.dim(1, 3), g.dim(0, 1)}, (d, g) -> {
+            PositionalAttentionSpec sp = spec(d);
+            double[] p = FiniteDifferences.toDouble(g.array(sp.positionalFloats(), Gen.Dist.UNIFORM));
+            double[] a = FiniteDifferences.toDouble(g.array(sp.diagonalFloats(), Gen.Dist.UNIFORM));
+            double[] b = FiniteDifferences.toDouble(g.array(sp.diagonalFloats(), Gen.Dist.UNIFORM));
+            double[] q = FiniteDifferences.toDouble(g.array(sp.tokenFloats(), Gen.Dist.UNIFORM));
+            double[] k = FiniteDifferences.toDouble(g.array(sp.tokenFloats(), Gen.Dist.UNIFORM));
+            double[] v = FiniteDifferences.toDouble(g.array(sp.tokenFloats(), Gen.Dist.UNIFORM));
+            double[] r = FiniteDifferences.toDouble(g.array(sp.tokenFloats(), Gen.Dist.UNIFORM));
+            PositionalRef ref = new PositionalRef(sp, p, a, b, q, k, v, r);
+            java.util.function.DoubleSupplier loss = () -> PositionalRef.loss(sp, p, a, b, q, k, v, r);
+            FiniteDifferences.check("dP", p, loss, ref.dP, 1e-3, 1e-9);
+            FiniteDifferences.check("da", a, loss, ref.da, 1e-3, 1e-9);
+            FiniteDifferences.check("db", b, loss, ref.db, 1e-3, 1e-9);
+            FiniteDifferences.check("dq", q, loss, ref.dq, 1e-3, 1e-9);
+            FiniteDifferences.check("dk", k, loss, ref.dk, 1e-3, 1e-9);
+            FiniteDifferences.check("dv", v, loss, ref.dv, 1e-3, 1e-9);
+        });
+    }
+}
