@@ -22,6 +22,11 @@ public final class Progress implements AutoCloseable {
 
     /** A bar over {@code total} steps, or a silent one when {@code quiet} or not on a terminal. */
     public static Progress start(String task, long total, boolean quiet) {
+        return start(task, total, "steps", quiet);
+    }
+
+    /** A bar over {@code total} units named {@code unit} (e.g. "runs"), or a silent one when {@code quiet} or not on a terminal. */
+    public static Progress start(String task, long total, String unit, boolean quiet) {
         if (quiet || System.console() == null || total <= 0) return new Progress(null);
         ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName(task)
@@ -31,7 +36,7 @@ public final class Progress implements AutoCloseable {
                 .setUpdateIntervalMillis(200)
                 .showSpeed(new java.text.DecimalFormat("#.0"))
                 .setSpeedUnit(ChronoUnit.SECONDS)
-                .setUnit(" steps", 1)
+                .setUnit(" " + unit, 1)
                 .build();
         return new Progress(bar);
     }
@@ -41,6 +46,13 @@ public final class Progress implements AutoCloseable {
         if (bar == null) return;
         bar.stepTo(done);
         bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4g", loss));
+    }
+
+    /** Records that {@code done} units are complete, with a short note (e.g. the run just finished). */
+    public void update(long done, String message) {
+        if (bar == null) return;
+        bar.stepTo(done);
+        bar.setExtraMessage(" " + message);
     }
 
     @Override

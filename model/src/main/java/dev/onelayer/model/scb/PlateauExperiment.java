@@ -52,6 +52,17 @@ public final class PlateauExperiment {
     }
 
     public static Result run(Config c) {
+        return run(c, RunListener.NONE);
+    }
+
+    /** Training runs in {@link #run}: values of T x seeds. */
+    public static int runs(Config c) {
+        return c.seqLens().length * c.seeds();
+    }
+
+    /** {@link #run(Config)}, telling {@code listener} after each training run. */
+    public static Result run(Config c, RunListener listener) {
+        if (listener == null) throw new IllegalArgumentException("PlateauExperiment: listener is null");
         int nt = c.seqLens().length;
         long[][] samples = new long[nt][c.seeds()], corr = new long[nt][c.seeds()];
         double[] med = new double[nt], corrMed = new double[nt];
@@ -63,6 +74,7 @@ public final class PlateauExperiment {
                         c.maxSamples(), new double[] {PlateauStats.targetLoss(task, c.fraction())}, c.corrThreshold(), seed);
                 samples[i][s] = m.lossSamples()[0];
                 corr[i][s] = m.corrSamples();
+                listener.runDone("T=" + c.seqLens()[i] + " seed " + seed);
             }
             med[i] = PlateauStats.median(samples[i]);
             corrMed[i] = PlateauStats.median(corr[i]);

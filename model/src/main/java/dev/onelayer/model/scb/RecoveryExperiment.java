@@ -49,6 +49,17 @@ public final class RecoveryExperiment {
     }
 
     public static Result run(Config c) {
+        return run(c, RunListener.NONE);
+    }
+
+    /** Training runs in {@link #run}: (1 + SGD rates) x seeds. */
+    public static int runs(Config c) {
+        return (1 + c.sgdRates().length) * c.seeds();
+    }
+
+    /** {@link #run(Config)}, telling {@code listener} after each training run. */
+    public static Result run(Config c, RunListener listener) {
+        if (listener == null) throw new IllegalArgumentException("RecoveryExperiment: listener is null");
         List<ScbOptimizerConfig> opts = new ArrayList<>();
         opts.add(ScbOptimizerConfig.pppd());
         for (double lr : c.sgdRates()) opts.add(ScbOptimizerConfig.sgd(lr));
@@ -64,6 +75,7 @@ public final class RecoveryExperiment {
                 ScbCurve cv = ScbRun.curve(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), o, c.batch(), c.budget(),
                         c.evalEvery(), seed);
                 perSeed.add(cv);
+                listener.runDone(o.name() + " seed " + seed);
                 maxV = Math.max(maxV, cv.finalDistV());
                 maxA = Math.max(maxA, cv.finalDistA());
                 minA = Math.min(minA, cv.finalDistA());

@@ -45,6 +45,17 @@ public final class SoftmaxComparisonExperiment {
     }
 
     public static Result run(Config c) {
+        return run(c, RunListener.NONE);
+    }
+
+    /** Curve points of {@link #run}, the units it reports to a {@link RunListener} (at most this many). */
+    public static int runs(Config c) {
+        return (int) ((c.budget() - c.batch()) / c.evalEvery()) + 2;
+    }
+
+    /** {@link #run(Config)}, telling {@code listener} after each curve point. */
+    public static Result run(Config c, RunListener listener) {
+        if (listener == null) throw new IllegalArgumentException("SoftmaxComparisonExperiment: listener is null");
         ScbTask task = c.task().build(c.seed());
         int n = task.vocab(), t = task.seqLen();
         ScbModel lin = new ScbModel(n, t).uniform();
@@ -68,6 +79,7 @@ public final class SoftmaxComparisonExperiment {
                 ss[k] = squaredLoss(soft, eval);
                 k++;
                 next += c.evalEvery();
+                listener.runDone("samples " + seen);
             }
             if (seen + c.batch() > c.budget()) break;
             task.sample(data, b);

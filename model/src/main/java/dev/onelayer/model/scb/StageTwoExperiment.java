@@ -38,6 +38,17 @@ public final class StageTwoExperiment {
     }
 
     public static Result run(Config c) {
+        return run(c, RunListener.NONE);
+    }
+
+    /** Training runs in {@link #run}: values of N x values of Q x seeds. */
+    public static int runs(Config c) {
+        return c.vocabs().length * c.sparsities().length * c.seeds();
+    }
+
+    /** {@link #run(Config)}, telling {@code listener} after each training run. */
+    public static Result run(Config c, RunListener listener) {
+        if (listener == null) throw new IllegalArgumentException("StageTwoExperiment: listener is null");
         double[][] med = new double[c.vocabs().length][c.sparsities().length];
         for (int i = 0; i < c.vocabs().length; i++) {
             for (int j = 0; j < c.sparsities().length; j++) {
@@ -51,6 +62,7 @@ public final class StageTwoExperiment {
                     ScbRun.Milestones m = ScbRun.milestones(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), c.optimizer(),
                             c.batch(), c.maxSamples(), targets, -2, seed);
                     len[s] = m.lossSamples()[0] < 0 || m.lossSamples()[1] < 0 ? -1 : m.lossSamples()[1] - m.lossSamples()[0];
+                    listener.runDone("N=" + tc.vocab() + " Q=" + tc.sparsity() + " seed " + seed);
                 }
                 med[i][j] = PlateauStats.median(len);
             }

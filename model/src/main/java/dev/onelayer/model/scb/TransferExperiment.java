@@ -44,6 +44,17 @@ public final class TransferExperiment {
     }
 
     public static Result run(Config c) {
+        return run(c, RunListener.NONE);
+    }
+
+    /** Training runs in {@link #run}: 2 (scratch, transfer) x values of T x seeds. */
+    public static int runs(Config c) {
+        return 2 * c.seqLens().length * c.seeds();
+    }
+
+    /** {@link #run(Config)}, telling {@code listener} after each training run. */
+    public static Result run(Config c, RunListener listener) {
+        if (listener == null) throw new IllegalArgumentException("TransferExperiment: listener is null");
         int nt = c.seqLens().length, ns = c.seeds();
         long[][] scratch = new long[nt][ns], transfer = new long[nt][ns];
         double[] sMed = new double[nt], tMed = new double[nt], ratio = new double[nt], corr = new double[nt];
@@ -54,10 +65,12 @@ public final class TransferExperiment {
                 ScbTask task = c.task().withSeqLen(c.seqLens()[i]).build(seed);
                 scratch[i][s] = PlateauExperiment.plateau(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), c.optimizer(),
                         c.batch(), c.fraction(), c.maxSamples(), seed);
+                listener.runDone("scratch T=" + c.seqLens()[i] + " seed " + seed);
                 ScbModel warm = new ScbModel(task.vocab(), task.seqLen()).uniform();
                 System.arraycopy(ScbRun.transferInit(task, c.rho(), seed), 0, warm.v, 0, warm.v.length);
                 cs[s] = ScbMetrics.correlation(task, warm);
                 transfer[i][s] = PlateauExperiment.plateau(task, warm, c.optimizer(), c.batch(), c.fraction(), c.maxSamples(), seed);
+                listener.runDone("transfer T=" + c.seqLens()[i] + " seed " + seed);
             }
             sMed[i] = PlateauStats.median(scratch[i]);
             tMed[i] = PlateauStats.median(transfer[i]);
