@@ -206,7 +206,10 @@ public final class ScbRecovery implements Runnable {
                         "> " + ClaimTable.num(SGD_STALLS), medA - SGD_STALLS, medA > SGD_STALLS, issue);
             }
         } else {
-            t.fact("|V-P|_F, |A-A*|_F", "not compared", "dense P: near-flat valley, distances do not converge", null, "notes VS1");
+            double medV = ScbArgs.median(pppd.stream().mapToDouble(ScbCurve::finalDistV).toArray());
+            double medA = ScbArgs.median(pppd.stream().mapToDouble(ScbCurve::finalDistA).toArray());
+            t.fact("PPPD |V-P|_F, |A-A*|_F at the end, seed medians", ClaimTable.num(medV) + ", " + ClaimTable.num(medA),
+                    "no convergence on dense P (near-flat valley; notes at 1e6: 0.14-0.21, 0.35-0.48)", null, "notes VS1");
         }
         double pppdEx = ScbArgs.median(pppd.stream().mapToDouble(ScbCurve::finalExcess).toArray());
         for (int m = 1; m < methods.size(); m++) {

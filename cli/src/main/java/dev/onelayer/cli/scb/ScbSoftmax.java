@@ -102,11 +102,11 @@ public final class ScbSoftmax implements Runnable {
 
         String sizes = String.format(Locale.ROOT, "N=%d, T=%d, Q=%d, seed %d", n, t, task.sparsity(), options.seed());
         out.chart("attention_true", Charts.heatmap("A* (rows: positions, columns: query token; " + sizes + ")", t, n, r.trueAttention()));
-        out.chart("attention_linear", Charts.heatmap("linear (PPPD): A", t, n, r.linearAttention()));
-        out.chart("attention_softmax", Charts.heatmap("softmax (Adam): softmax(W e_k)", t, n, r.softmaxAttention()));
+        out.chart("attention_linear", Charts.heatmap("linear (PPPD): A (rows: position t, columns: query token k)", t, n, r.linearAttention()));
+        out.chart("attention_softmax", Charts.heatmap("softmax (Adam): softmax(W e_k) (rows: position t, columns: query token k)", t, n, r.softmaxAttention()));
         out.chart("value_true", Charts.heatmap("P (column j = Pr[. | j]; " + sizes + ")", n, n, r.trueValue()));
-        out.chart("value_linear", Charts.heatmap("linear (PPPD): V", n, n, r.linearValue()));
-        out.chart("value_softmax", Charts.heatmap("softmax (Adam): softmax(V e_j)", n, n, r.softmaxValue()));
+        out.chart("value_linear", Charts.heatmap("linear (PPPD): V (rows: next token i, columns: token j)", n, n, r.linearValue()));
+        out.chart("value_softmax", Charts.heatmap("softmax (Adam): softmax(V e_j) (rows: next token i, columns: token j)", n, n, r.softmaxValue()));
         List<Charts.Series> ls = new ArrayList<>();
         ls.add(new Charts.Series("linear (PPPD), population", x, r.linearSquaredLoss()));
         ls.add(new Charts.Series("softmax (Adam), held-out", x, r.softmaxSquaredLoss()));
