@@ -5,16 +5,9 @@ import dev.onelayer.cli.UsageException;
 import dev.onelayer.model.scb.RunListener;
 import dev.onelayer.model.scb.ScbOptimizerConfig;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 
-/** Option parsing and the per-seed parallel runner shared by the scb subcommands. */
+/** Option parsing, medians and the progress listener shared by the scb subcommands. */
 final class ScbArgs {
 
     private ScbArgs() {
@@ -64,50 +57,15 @@ final class ScbArgs {
         return steps * batch;
     }
 
-    /**
-     * Runs {@code experiment(seed, listener)} for seeds {@code firstSeed .. firstSeed + seeds - 1}
-     * on {@code threads} threads and returns the results in seed order. Each seed is an independent
-     * library run (its own task and data streams), so the results do not depend on {@code threads}.
-     * The listener advances {@code progress} by one unit per finished run.
-     */
-    static <R> List<R> perSeed(int threads, long firstSeed, int seeds, Progress progress, BiFunction<Long, RunListener, R> experiment) {
+    /** A thread-safe listener that advances {@code progress} by one unit per finished run. */
+    static RunListener listener(Progress progress) {
         AtomicLong done = new AtomicLong();
-        RunListener listener = label -> {
+        return label -> {
             long d = done.incrementAndGet();
             synchronized (progress) {
                 progress.update(d, label);
             }
         };
-        if (threads <= 1 || seeds == 1) {
-            List<R> out = new ArrayList<>();
-            for (int s = 0; s < seeds; s++) out.add(experiment.apply(firstSeed + s, listener));
-            return out;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, seeds), r -> {
-            Thread t = new Thread(r, "scb-seed");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<R>> futures = new ArrayList<>();
-            for (int s = 0; s < seeds; s++) {
-                long seed = firstSeed + s;
-                futures.add(pool.submit(() -> experiment.apply(seed, listener)));
-            }
-            List<R> out = new ArrayList<>();
-            for (Future<R> f : futures) out.add(f.get());
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException) throw (RuntimeException) c;
-            if (c instanceof Error) throw (Error) c;
-            throw new IllegalStateException(c);
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     /** --threads checked before anything is written (TrainingOptions.validate checks it again). */

@@ -8,6 +8,7 @@ import dev.onelayer.cli.io.Csv;
 import dev.onelayer.cli.io.Json;
 import dev.onelayer.model.scb.PlateauExperiment;
 import dev.onelayer.model.scb.PlateauStats;
+import dev.onelayer.model.scb.RunListener;
 import dev.onelayer.model.scb.ScbOptimizerConfig;
 import dev.onelayer.model.scb.ScbTaskConfig;
 import dev.onelayer.model.scb.StageTwoExperiment;
@@ -122,50 +123,26 @@ public final class ScbPlateau implements Runnable {
 
         long t0 = System.nanoTime();
         int units = seqLens.length * seeds + (skipStageTwo ? 0 : stageTwoVocabs.length * stageTwoSparsities.length * seeds);
-        List<PlateauExperiment.Result> sweep;
-        List<StageTwoExperiment.Result> stage2 = List.of();
+        PlateauExperiment.Result sweep;
+        double[][] s2 = new double[stageTwoVocabs.length][stageTwoSparsities.length];
         try (Progress progress = Progress.start("scb plateau", units, "runs", options.quiet())) {
-            sweep = ScbArgs.perSeed(options.threads(), options.seed(), seeds, progress, (seed, l) -> PlateauExperiment.run(
-                    new PlateauExperiment.Config(task, seqLens, batch, 1, seed, opt, fraction, corrThreshold, maxSamples), l));
+            RunListener listener = ScbArgs.listener(progress);
+            sweep = PlateauExperiment.run(new PlateauExperiment.Config(task, seqLens, batch, seeds, options.seed(), opt, fraction, corrThreshold,
+                    maxSamples), listener, options.threads());
             if (!skipStageTwo) {
                 ScbTaskConfig t2 = taskOptions.task(stageTwoVocabs[0], stageTwoSeqLen, stageTwoSparsities[0], "--stage-two-seq-len");
-                stage2 = ScbArgs.perSeed(options.threads(), options.seed(), seeds, progress, (seed, l) -> StageTwoExperiment.run(
-                        new StageTwoExperiment.Config(t2, stageTwoVocabs, stageTwoSparsities, batch, 1, seed, opt2, fraction, stageTwoTo,
-                                maxSamples2), l));
+                s2 = StageTwoExperiment.run(new StageTwoExperiment.Config(t2, stageTwoVocabs, stageTwoSparsities, batch, seeds, options.seed(),
+                        opt2, fraction, stageTwoTo, maxSamples2), listener, options.threads()).medians();
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
 
-        // Merge the seeds: samples[i][s] for T = seqLens[i].
-        int nt = seqLens.length;
-        long[][] loss = new long[nt][seeds], corr = new long[nt][seeds];
-        double[] lossMed = new double[nt], corrMed = new double[nt];
-        for (int i = 0; i < nt; i++) {
-            for (int s = 0; s < seeds; s++) {
-                loss[i][s] = sweep.get(s).samples()[i][0];
-                corr[i][s] = sweep.get(s).corrSamples()[i][0];
-            }
-            lossMed[i] = ScbArgs.median(loss[i]);
-            corrMed[i] = ScbArgs.median(corr[i]);
-        }
-        boolean lossOk = ScbArgs.allFinitePositive(lossMed), corrOk = corrThreshold > -1 && ScbArgs.allFinitePositive(corrMed);
-        double exponent = lossOk ? PlateauStats.exponent(seqLens, lossMed) : Double.NaN;
-        double corrExponent = corrOk ? PlateauStats.exponent(seqLens, corrMed) : Double.NaN;
-        // Stage 2: median over seeds of each seed's length (-1 = did not finish).
-        int nn = stageTwoVocabs.length, nq = stageTwoSparsities.length;
-        double[][] s2 = new double[nn][nq];
-        if (!skipStageTwo) {
-            for (int i = 0; i < nn; i++) {
-                for (int j = 0; j < nq; j++) {
-                    long[] len = new long[seeds];
-                    for (int s = 0; s < seeds; s++) {
-                        double v = stage2.get(s).medians()[i][j];
-                        len[s] = Double.isFinite(v) ? (long) v : -1;
-                    }
-                    s2[i][j] = ScbArgs.median(len);
-                }
-            }
-        }
+        int nt = seqLens.length, nn = stageTwoVocabs.length, nq = stageTwoSparsities.length;
+        long[][] loss = sweep.samples(), corr = sweep.corrSamples(); // [T index][seed]
+        double[] lossMed = sweep.medians(), corrMed = sweep.corrMedians();
+        // The library fits the exponent whatever the medians; a run that did not finish makes it meaningless.
+        double exponent = ScbArgs.allFinitePositive(lossMed) ? sweep.exponent() : Double.NaN;
+        double corrExponent = sweep.corrExponent();
 
         RunOutput out = new RunOutput(dir);
         Csv perSeed = new Csv("seq_len", "seed", "loss_plateau_samples", "corr_plateau_samples");

@@ -26,7 +26,7 @@ import java.util.Map;
  * {@code onelayer scb recovery}: experiment 1 ({@link RecoveryExperiment}), PPPD against plain SGD at
  * several learning rates. Writes {@code curves.csv} (every seed), {@code median_curves.csv},
  * {@code distance_p}, {@code distance_a} and {@code excess_loss} charts (seed medians) and
- * {@code result.json}. Seeds run in parallel on --threads; each is the library experiment with one seed.
+ * {@code result.json}. The independent runs (method x seed) share --threads; results do not depend on it.
  */
 @Command(name = "recovery", description = "PPPD vs SGD: distance to P and A*, excess population loss vs samples (paper main figure p.8).")
 public final class ScbRecovery implements Runnable {
@@ -74,22 +74,15 @@ public final class ScbRecovery implements Runnable {
         }
         ScbArgs.threads(options);
         Path dir = options.validate("scb-recovery");
+        RecoveryExperiment.Config config = new RecoveryExperiment.Config(task, batch, budget, evalEvery, sgdRates, seeds, options.seed());
         long t0 = System.nanoTime();
-        RecoveryExperiment.Config one = new RecoveryExperiment.Config(task, batch, budget, evalEvery, sgdRates, 1, options.seed());
-        List<RecoveryExperiment.Result> perSeed;
-        try (Progress progress = Progress.start("scb recovery", (long) RecoveryExperiment.runs(one) * seeds, "runs", options.quiet())) {
-            perSeed = ScbArgs.perSeed(options.threads(), options.seed(), seeds, progress, (seed, listener) ->
-                    RecoveryExperiment.run(new RecoveryExperiment.Config(task, batch, budget, evalEvery, sgdRates, 1, seed), listener));
+        RecoveryExperiment.Result result;
+        try (Progress progress = Progress.start("scb recovery", RecoveryExperiment.runs(config), "runs", options.quiet())) {
+            result = RecoveryExperiment.run(config, ScbArgs.listener(progress), options.threads());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        List<String> methods = perSeed.get(0).methods();
-        // curves.get(m).get(s): method m, seed s
-        List<List<ScbCurve>> curves = new ArrayList<>();
-        for (int m = 0; m < methods.size(); m++) {
-            List<ScbCurve> row = new ArrayList<>();
-            for (RecoveryExperiment.Result r : perSeed) row.add(r.curves().get(m).get(0));
-            curves.add(row);
-        }
+        List<String> methods = result.methods();
+        List<List<ScbCurve>> curves = result.curves(); // curves.get(m).get(s): method m, seed s
 
         RunOutput out = new RunOutput(dir);
         Csv all = new Csv("method", "sgd_lr", "seed", "samples", "dist_p", "dist_a", "excess_loss", "corr_v_p");

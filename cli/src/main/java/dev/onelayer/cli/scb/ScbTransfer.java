@@ -87,34 +87,29 @@ public final class ScbTransfer implements Runnable {
 
         int nt = seqLens.length, nr = rhos.length;
         long t0 = System.nanoTime();
-        // results.get(r).get(s): rho r, seed s
-        List<List<TransferExperiment.Result>> results = new ArrayList<>();
+        List<TransferExperiment.Result> results = new ArrayList<>(); // one per rho
         try (Progress progress = Progress.start("scb transfer", (long) nr * 2 * nt * seeds, "runs", options.quiet())) {
+            dev.onelayer.model.scb.RunListener listener = ScbArgs.listener(progress);
             for (double rho : rhos) {
-                results.add(ScbArgs.perSeed(options.threads(), options.seed(), seeds, progress, (seed, l) -> TransferExperiment.run(
-                        new TransferExperiment.Config(task, seqLens, rho, batch, 1, seed, opt, fraction, maxSamples), l)));
+                results.add(TransferExperiment.run(new TransferExperiment.Config(task, seqLens, rho, batch, seeds, options.seed(), opt, fraction,
+                        maxSamples), listener, options.threads()));
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
 
         double[][] sMed = new double[nr][nt], tMed = new double[nr][nt], ratio = new double[nr][nt], corr = new double[nr][nt];
         double[] sExp = new double[nr], tExp = new double[nr];
-        Csv perSeed = new Csv("rho", "seq_len", "seed", "scratch_samples", "transfer_samples", "initial_corr");
+        Csv perSeed = new Csv("rho", "seq_len", "seed", "scratch_samples", "transfer_samples");
         for (int r = 0; r < nr; r++) {
+            TransferExperiment.Result x = results.get(r);
             for (int i = 0; i < nt; i++) {
-                long[] sc = new long[seeds], tr = new long[seeds];
-                double[] cs = new double[seeds];
                 for (int s = 0; s < seeds; s++) {
-                    TransferExperiment.Result x = results.get(r).get(s);
-                    sc[s] = x.scratch()[i][0];
-                    tr[s] = x.transfer()[i][0];
-                    cs[s] = x.initialCorrMedian()[i];
-                    perSeed.row(rhos[r], seqLens[i], options.seed() + s, ScbArgs.orNaN(sc[s]), ScbArgs.orNaN(tr[s]), cs[s]);
+                    perSeed.row(rhos[r], seqLens[i], options.seed() + s, ScbArgs.orNaN(x.scratch()[i][s]), ScbArgs.orNaN(x.transfer()[i][s]));
                 }
-                sMed[r][i] = ScbArgs.median(sc);
-                tMed[r][i] = ScbArgs.median(tr);
-                ratio[r][i] = sMed[r][i] / tMed[r][i];
-                corr[r][i] = ScbArgs.median(cs);
+                sMed[r][i] = x.scratchMedian()[i];
+                tMed[r][i] = x.transferMedian()[i];
+                ratio[r][i] = x.ratio()[i];
+                corr[r][i] = x.initialCorrMedian()[i];
             }
             sExp[r] = ScbArgs.allFinitePositive(sMed[r]) ? PlateauStats.exponent(seqLens, sMed[r]) : Double.NaN;
             tExp[r] = ScbArgs.allFinitePositive(tMed[r]) ? PlateauStats.exponent(seqLens, tMed[r]) : Double.NaN;

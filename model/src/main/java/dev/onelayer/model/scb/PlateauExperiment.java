@@ -1,5 +1,7 @@
 package dev.onelayer.model.scb;
 
+import dev.onelayer.kernel.Parallel;
+
 /**
  * Experiment 2: the from-scratch plateau (stage 1) against T at fixed N, Q. The plateau is the number
  * of samples until {@code fraction} (0.2) of the population-loss gap between the uniform start and L*
@@ -62,20 +64,30 @@ public final class PlateauExperiment {
 
     /** {@link #run(Config)}, telling {@code listener} after each training run. */
     public static Result run(Config c, RunListener listener) {
+        return run(c, listener, 1);
+    }
+
+    /**
+     * {@link #run(Config, RunListener)} with the independent runs (T x seed) spread over
+     * {@code threads} threads; the result does not depend on {@code threads}.
+     */
+    public static Result run(Config c, RunListener listener, int threads) {
         if (listener == null) throw new IllegalArgumentException("PlateauExperiment: listener is null");
-        int nt = c.seqLens().length;
-        long[][] samples = new long[nt][c.seeds()], corr = new long[nt][c.seeds()];
+        if (threads < 1) throw new IllegalArgumentException("PlateauExperiment: threads=" + threads + " must be at least 1");
+        int nt = c.seqLens().length, seeds = c.seeds();
+        long[][] samples = new long[nt][seeds], corr = new long[nt][seeds];
         double[] med = new double[nt], corrMed = new double[nt];
+        Parallel.forChunks(nt * seeds, 1, threads, (job, from, to) -> {
+            int i = job / seeds, s = job % seeds;
+            long seed = c.firstSeed() + s;
+            ScbTask task = c.task().withSeqLen(c.seqLens()[i]).build(seed);
+            ScbRun.Milestones m = ScbRun.milestones(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), c.optimizer(), c.batch(),
+                    c.maxSamples(), new double[] {PlateauStats.targetLoss(task, c.fraction())}, c.corrThreshold(), seed);
+            samples[i][s] = m.lossSamples()[0];
+            corr[i][s] = m.corrSamples();
+            listener.runDone("T=" + c.seqLens()[i] + " seed " + seed);
+        });
         for (int i = 0; i < nt; i++) {
-            for (int s = 0; s < c.seeds(); s++) {
-                long seed = c.firstSeed() + s;
-                ScbTask task = c.task().withSeqLen(c.seqLens()[i]).build(seed);
-                ScbRun.Milestones m = ScbRun.milestones(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), c.optimizer(), c.batch(),
-                        c.maxSamples(), new double[] {PlateauStats.targetLoss(task, c.fraction())}, c.corrThreshold(), seed);
-                samples[i][s] = m.lossSamples()[0];
-                corr[i][s] = m.corrSamples();
-                listener.runDone("T=" + c.seqLens()[i] + " seed " + seed);
-            }
             med[i] = PlateauStats.median(samples[i]);
             corrMed[i] = PlateauStats.median(corr[i]);
         }

@@ -1,5 +1,7 @@
 package dev.onelayer.model.scb;
 
+import dev.onelayer.kernel.Parallel;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,31 +61,44 @@ public final class RecoveryExperiment {
 
     /** {@link #run(Config)}, telling {@code listener} after each training run. */
     public static Result run(Config c, RunListener listener) {
+        return run(c, listener, 1);
+    }
+
+    /**
+     * {@link #run(Config, RunListener)} with the independent training runs (method x seed) spread
+     * over {@code threads} threads; each run has its own task, model and data stream, so the result
+     * does not depend on {@code threads}.
+     */
+    public static Result run(Config c, RunListener listener, int threads) {
         if (listener == null) throw new IllegalArgumentException("RecoveryExperiment: listener is null");
+        if (threads < 1) throw new IllegalArgumentException("RecoveryExperiment: threads=" + threads + " must be at least 1");
         List<ScbOptimizerConfig> opts = new ArrayList<>();
         opts.add(ScbOptimizerConfig.pppd());
         for (double lr : c.sgdRates()) opts.add(ScbOptimizerConfig.sgd(lr));
+        int seeds = c.seeds();
+        ScbCurve[][] grid = new ScbCurve[opts.size()][seeds];
+        Parallel.forChunks(opts.size() * seeds, 1, threads, (job, from, to) -> {
+            ScbOptimizerConfig o = opts.get(job / seeds);
+            long seed = c.firstSeed() + job % seeds;
+            ScbTask task = c.task().build(seed);
+            grid[job / seeds][job % seeds] = ScbRun.curve(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), o, c.batch(), c.budget(),
+                    c.evalEvery(), seed);
+            listener.runDone(o.name() + " seed " + seed);
+        });
         List<String> names = new ArrayList<>();
         List<List<ScbCurve>> curves = new ArrayList<>();
         List<Summary> sums = new ArrayList<>();
-        for (ScbOptimizerConfig o : opts) {
-            List<ScbCurve> perSeed = new ArrayList<>();
+        for (int m = 0; m < opts.size(); m++) {
             double maxV = 0, maxA = 0, minA = Double.POSITIVE_INFINITY, maxEx = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < c.seeds(); i++) {
-                long seed = c.firstSeed() + i;
-                ScbTask task = c.task().build(seed);
-                ScbCurve cv = ScbRun.curve(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), o, c.batch(), c.budget(),
-                        c.evalEvery(), seed);
-                perSeed.add(cv);
-                listener.runDone(o.name() + " seed " + seed);
+            for (ScbCurve cv : grid[m]) {
                 maxV = Math.max(maxV, cv.finalDistV());
                 maxA = Math.max(maxA, cv.finalDistA());
                 minA = Math.min(minA, cv.finalDistA());
                 maxEx = Math.max(maxEx, cv.finalExcess());
             }
-            names.add(o.name());
-            curves.add(perSeed);
-            sums.add(new Summary(o.name(), maxV, maxA, minA, maxEx));
+            names.add(opts.get(m).name());
+            curves.add(List.of(grid[m]));
+            sums.add(new Summary(opts.get(m).name(), maxV, maxA, minA, maxEx));
         }
         return new Result(c, names, curves, sums, CLAIM);
     }

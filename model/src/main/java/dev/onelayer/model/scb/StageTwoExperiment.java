@@ -1,5 +1,7 @@
 package dev.onelayer.model.scb;
 
+import dev.onelayer.kernel.Parallel;
+
 /**
  * Experiment 2b: the second stage's length against N and Q at fixed T. Stage 2 runs from the point
  * where {@code fromFraction} (0.2) of the population-loss gap is closed to the point where
@@ -48,25 +50,32 @@ public final class StageTwoExperiment {
 
     /** {@link #run(Config)}, telling {@code listener} after each training run. */
     public static Result run(Config c, RunListener listener) {
+        return run(c, listener, 1);
+    }
+
+    /**
+     * {@link #run(Config, RunListener)} with the independent runs (N x Q x seed) spread over
+     * {@code threads} threads; the result does not depend on {@code threads}.
+     */
+    public static Result run(Config c, RunListener listener, int threads) {
         if (listener == null) throw new IllegalArgumentException("StageTwoExperiment: listener is null");
-        double[][] med = new double[c.vocabs().length][c.sparsities().length];
-        for (int i = 0; i < c.vocabs().length; i++) {
-            for (int j = 0; j < c.sparsities().length; j++) {
-                long[] len = new long[c.seeds()];
-                for (int s = 0; s < c.seeds(); s++) {
-                    long seed = c.firstSeed() + s;
-                    ScbTaskConfig tc = new ScbTaskConfig(c.vocabs()[i], c.task().seqLen(), c.sparsities()[j], c.task().transition(),
-                            c.task().attentionAlpha());
-                    ScbTask task = tc.build(seed);
-                    double[] targets = {PlateauStats.targetLoss(task, c.fromFraction()), PlateauStats.targetLoss(task, c.toFraction())};
-                    ScbRun.Milestones m = ScbRun.milestones(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), c.optimizer(),
-                            c.batch(), c.maxSamples(), targets, -2, seed);
-                    len[s] = m.lossSamples()[0] < 0 || m.lossSamples()[1] < 0 ? -1 : m.lossSamples()[1] - m.lossSamples()[0];
-                    listener.runDone("N=" + tc.vocab() + " Q=" + tc.sparsity() + " seed " + seed);
-                }
-                med[i][j] = PlateauStats.median(len);
-            }
-        }
+        if (threads < 1) throw new IllegalArgumentException("StageTwoExperiment: threads=" + threads + " must be at least 1");
+        int nn = c.vocabs().length, nq = c.sparsities().length, ns = c.seeds();
+        long[][][] len = new long[nn][nq][ns];
+        Parallel.forChunks(nn * nq * ns, 1, threads, (job, from, to) -> {
+            int i = job / (nq * ns), j = job / ns % nq, s = job % ns;
+            long seed = c.firstSeed() + s;
+            ScbTaskConfig tc = new ScbTaskConfig(c.vocabs()[i], c.task().seqLen(), c.sparsities()[j], c.task().transition(),
+                    c.task().attentionAlpha());
+            ScbTask task = tc.build(seed);
+            double[] targets = {PlateauStats.targetLoss(task, c.fromFraction()), PlateauStats.targetLoss(task, c.toFraction())};
+            ScbRun.Milestones m = ScbRun.milestones(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), c.optimizer(),
+                    c.batch(), c.maxSamples(), targets, -2, seed);
+            len[i][j][s] = m.lossSamples()[0] < 0 || m.lossSamples()[1] < 0 ? -1 : m.lossSamples()[1] - m.lossSamples()[0];
+            listener.runDone("N=" + tc.vocab() + " Q=" + tc.sparsity() + " seed " + seed);
+        });
+        double[][] med = new double[nn][nq];
+        for (int i = 0; i < nn; i++) for (int j = 0; j < nq; j++) med[i][j] = PlateauStats.median(len[i][j]);
         return new Result(c, med, CLAIM);
     }
 }

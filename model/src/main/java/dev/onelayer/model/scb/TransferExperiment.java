@@ -1,5 +1,7 @@
 package dev.onelayer.model.scb;
 
+import dev.onelayer.kernel.Parallel;
+
 /**
  * Experiment 3: transfer. The plateau (as in {@link PlateauExperiment}) from scratch and from a
  * correlated value matrix {@code V0 = (1 - rho) P + rho R} (R's columns Dirichlet(1); A uniform),
@@ -54,29 +56,42 @@ public final class TransferExperiment {
 
     /** {@link #run(Config)}, telling {@code listener} after each training run. */
     public static Result run(Config c, RunListener listener) {
+        return run(c, listener, 1);
+    }
+
+    /**
+     * {@link #run(Config, RunListener)} with the independent runs (scratch or transfer x T x seed)
+     * spread over {@code threads} threads; the result does not depend on {@code threads}.
+     */
+    public static Result run(Config c, RunListener listener, int threads) {
         if (listener == null) throw new IllegalArgumentException("TransferExperiment: listener is null");
+        if (threads < 1) throw new IllegalArgumentException("TransferExperiment: threads=" + threads + " must be at least 1");
         int nt = c.seqLens().length, ns = c.seeds();
         long[][] scratch = new long[nt][ns], transfer = new long[nt][ns];
+        double[][] cs = new double[nt][ns];
         double[] sMed = new double[nt], tMed = new double[nt], ratio = new double[nt], corr = new double[nt];
-        for (int i = 0; i < nt; i++) {
-            double[] cs = new double[ns];
-            for (int s = 0; s < ns; s++) {
-                long seed = c.firstSeed() + s;
-                ScbTask task = c.task().withSeqLen(c.seqLens()[i]).build(seed);
-                scratch[i][s] = PlateauExperiment.plateau(task, new ScbModel(task.vocab(), task.seqLen()).uniform(), c.optimizer(),
-                        c.batch(), c.fraction(), c.maxSamples(), seed);
-                listener.runDone("scratch T=" + c.seqLens()[i] + " seed " + seed);
-                ScbModel warm = new ScbModel(task.vocab(), task.seqLen()).uniform();
-                System.arraycopy(ScbRun.transferInit(task, c.rho(), seed), 0, warm.v, 0, warm.v.length);
-                cs[s] = ScbMetrics.correlation(task, warm);
-                transfer[i][s] = PlateauExperiment.plateau(task, warm, c.optimizer(), c.batch(), c.fraction(), c.maxSamples(), seed);
-                listener.runDone("transfer T=" + c.seqLens()[i] + " seed " + seed);
+        Parallel.forChunks(2 * nt * ns, 1, threads, (job, from, to) -> {
+            boolean warmStart = job % 2 == 1;
+            int i = job / 2 / ns, s = job / 2 % ns;
+            long seed = c.firstSeed() + s;
+            ScbTask task = c.task().withSeqLen(c.seqLens()[i]).build(seed);
+            ScbModel start = new ScbModel(task.vocab(), task.seqLen()).uniform();
+            if (warmStart) {
+                System.arraycopy(ScbRun.transferInit(task, c.rho(), seed), 0, start.v, 0, start.v.length);
+                cs[i][s] = ScbMetrics.correlation(task, start);
             }
+            long samples = PlateauExperiment.plateau(task, start, c.optimizer(), c.batch(), c.fraction(), c.maxSamples(), seed);
+            if (warmStart) transfer[i][s] = samples;
+            else scratch[i][s] = samples;
+            listener.runDone((warmStart ? "transfer" : "scratch") + " T=" + c.seqLens()[i] + " seed " + seed);
+        });
+        for (int i = 0; i < nt; i++) {
             sMed[i] = PlateauStats.median(scratch[i]);
             tMed[i] = PlateauStats.median(transfer[i]);
             ratio[i] = sMed[i] / tMed[i];
-            java.util.Arrays.sort(cs);
-            corr[i] = ns % 2 == 1 ? cs[ns / 2] : 0.5 * (cs[ns / 2 - 1] + cs[ns / 2]);
+            double[] sorted = cs[i].clone();
+            java.util.Arrays.sort(sorted);
+            corr[i] = ns % 2 == 1 ? sorted[ns / 2] : 0.5 * (sorted[ns / 2 - 1] + sorted[ns / 2]);
         }
         return new Result(c, scratch, transfer, sMed, tMed, ratio, PlateauStats.exponent(c.seqLens(), sMed),
                 PlateauStats.exponent(c.seqLens(), tMed), corr, CLAIM);

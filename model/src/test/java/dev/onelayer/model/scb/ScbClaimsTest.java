@@ -14,9 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ScbClaimsTest {
 
+    /** The runs are independent and the results do not depend on the thread count; 2 halves the wall time on 2 cores. */
+    private static final int THREADS = 2;
+
     @Test
     void pppdRecoversPAndAWhereSgdDoesNot() {
-        RecoveryExperiment.Result r = RecoveryExperiment.run(RecoveryExperiment.Config.issueDefault(3));
+        RecoveryExperiment.Result r = RecoveryExperiment.run(RecoveryExperiment.Config.issueDefault(3), RunListener.NONE, THREADS);
         StringBuilder all = new StringBuilder();
         for (int m = 0; m < r.methods().size(); m++) {
             all.append(r.methods().get(m)).append(':');
@@ -44,7 +47,7 @@ class ScbClaimsTest {
 
     @Test
     void plateauGrowsWithT() {
-        PlateauExperiment.Result p = PlateauExperiment.run(PlateauExperiment.Config.notesDefault(3));
+        PlateauExperiment.Result p = PlateauExperiment.run(PlateauExperiment.Config.notesDefault(3), RunListener.NONE, THREADS);
         String msg = "T=" + Arrays.toString(p.config().seqLens()) + " medians=" + Arrays.toString(p.medians()) + " exponent=" + p.exponent();
         System.out.println("SCB plateau (PPPD-vn, 20% of the loss gap): " + msg);
         int[] ts = p.config().seqLens();
@@ -56,7 +59,7 @@ class ScbClaimsTest {
 
     @Test
     void transferShortensThePlateauMoreAsTGrows() {
-        TransferExperiment.Result t = TransferExperiment.run(TransferExperiment.Config.notesDefault(3));
+        TransferExperiment.Result t = TransferExperiment.run(TransferExperiment.Config.notesDefault(3), RunListener.NONE, THREADS);
         String msg = "T=" + Arrays.toString(t.config().seqLens()) + " scratch=" + Arrays.toString(t.scratchMedian()) + " transfer="
                 + Arrays.toString(t.transferMedian()) + " ratio=" + Arrays.toString(t.ratio()) + " exponents scratch="
                 + t.scratchExponent() + " transfer=" + t.transferExponent() + " initial corr=" + Arrays.toString(t.initialCorrMedian());
@@ -66,7 +69,8 @@ class ScbClaimsTest {
         for (double c : t.initialCorrMedian()) assertTrue(c < 0.6, "transfer start already correlated: " + msg);
         for (long[] row : t.transfer()) for (long x : row) assertTrue(x > 0, "a transfer run did not close 20% of the gap: " + msg);
         assertTrue(t.ratio()[last] >= 1.5, "ratio at T=400 below 1.5: " + msg);
-        assertTrue(t.ratio()[last] > t.ratio()[0], "ratio does not grow with T: " + msg);
+        // "more so as T grows": the ratio grows at every step of the sweep
+        for (int i = 1; i <= last; i++) assertTrue(t.ratio()[i] > t.ratio()[i - 1], "ratio does not grow with T: " + msg);
         assertTrue(t.transferExponent() < t.scratchExponent(), "transfer exponent not below scratch: " + msg);
     }
 }
