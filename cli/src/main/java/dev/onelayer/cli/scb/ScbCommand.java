@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
  * shared/papers/scb.md). Each subcommand runs one library experiment of
  * {@code dev.onelayer.model.scb} and prints the measured figures next to the paper's claims.
  */
-@Command(name = "scb", description = "Sparse Contextual Bigrams (Ren, Wang, Lee 2024): PPPD vs SGD, two stages, transfer, softmax vs linear.",
+@Command(name = "scb", mixinStandardHelpOptions = true, description = "Sparse Contextual Bigrams (Ren, Wang, Lee 2024): PPPD vs SGD, two stages, transfer, softmax vs linear.",
         subcommands = {ScbRecovery.class, ScbPlateau.class, ScbTransfer.class, ScbSoftmax.class})
 public final class ScbCommand implements ExperimentFamily, Runnable {
 

@@ -34,7 +34,8 @@ import java.util.Map;
  * {@code plateau_medians.csv}, {@code stage_two.csv}, charts {@code plateau} and {@code stage_two},
  * and {@code result.json}.
  */
-@Command(name = "plateau", description = "Stage 1 (plateau) vs T with the fitted exponent; stage-2 length vs N and Q.")
+@Command(name = "plateau", mixinStandardHelpOptions = true, description = {"Stage 1 (plateau) vs T with the fitted exponent; stage-2 length vs N and Q.",
+                "--steps caps each T-sweep run at steps x batch samples (default: 2e6 samples)."})
 public final class ScbPlateau implements Runnable {
 
     static final long DEFAULT_MAX_SAMPLES = 2_000_000, DEFAULT_STAGE_TWO_MAX_SAMPLES = 4_000_000;

@@ -28,7 +28,8 @@ import java.util.Map;
  * {@code distance_p}, {@code distance_a} and {@code excess_loss} charts (seed medians) and
  * {@code result.json}. The independent runs (method x seed) share --threads; results do not depend on it.
  */
-@Command(name = "recovery", description = "PPPD vs SGD: distance to P and A*, excess population loss vs samples (paper main figure p.8).")
+@Command(name = "recovery", mixinStandardHelpOptions = true, description = {"PPPD vs SGD: distance to P and A*, excess population loss vs samples (paper main figure p.8).",
+                "--steps is per run: samples per run = steps x batch (default: 4e5 samples)."})
 public final class ScbRecovery implements Runnable {
 
     /** The issue's thresholds (issue 7, Tests: Recovery). */

@@ -28,7 +28,8 @@ import java.util.Map;
  * {@code attention_true/linear/softmax} (T x N) and {@code value_true/linear/softmax} (N x N), the
  * {@code loss} chart and {@code result.json}.
  */
-@Command(name = "softmax", description = "Softmax vs linear transformer on SCB: attention and value heatmaps, loss curves (paper figure p.9).")
+@Command(name = "softmax", mixinStandardHelpOptions = true, description = {"Softmax vs linear transformer on SCB: attention and value heatmaps, loss curves (paper figure p.9).",
+                "--steps: samples = steps x batch (default: 4e5 samples); both models see the same batches."})
 public final class ScbSoftmax implements Runnable {
 
     static final long DEFAULT_SAMPLES = 400_000;

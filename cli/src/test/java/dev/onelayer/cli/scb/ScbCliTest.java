@@ -166,10 +166,13 @@ class ScbCliTest {
     }
 
     @Test
-    void listShowsTheScbFamily() {
+    void listShowsTheScbFamilyAndHelpShowsTheDefaults() {
         Run r = run("list");
         assertEquals(0, r.code());
         for (String sub : List.of("scb recovery", "scb plateau", "scb transfer", "scb softmax")) assertTrue(r.out().contains(sub), r.out());
+        Run help = run("scb", "transfer", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("--rhos") && help.out().contains("default: 0.5,0.7,0.8"), help.out());
     }
 
     private static String[] concat(String[] a, String... b) {
