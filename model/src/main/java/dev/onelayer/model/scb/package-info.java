@@ -22,7 +22,10 @@
  *       {@link dev.onelayer.model.scb.StageTwoExperiment} (2b),
  *       {@link dev.onelayer.model.scb.TransferExperiment} (3),
  *       {@link dev.onelayer.model.scb.SoftmaxComparisonExperiment} (4); each {@code run(Config) -> Result}
- *       with the paper-claim text in {@code Result.claim()}.</li>
+ *       with the paper-claim text in {@code Result.claim()}; {@code run(Config, RunListener[, threads])}
+ *       reports each finished run (progress bars) and spreads the independent runs over threads
+ *       (kernel {@code Parallel}; the result does not depend on the thread count). Command line:
+ *       {@code onelayer scb recovery|plateau|transfer|softmax}; measured results: docs/results-scb.md.</li>
  *   <li>{@link dev.onelayer.model.scb.GeneralLinearTransformer}: the general one-layer linear transformer
  *       (one-hot token + position embeddings, merged W_KQ, W_PV) and its embedding of (V, A), tested to give
  *       the same predictions and gradients. {@link dev.onelayer.model.scb.SoftmaxScbModel}: the softmax
