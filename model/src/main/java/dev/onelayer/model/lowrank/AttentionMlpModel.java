@@ -183,17 +183,29 @@ public final class AttentionMlpModel {
         if (data == null || data.seqLen() != seqLen || data.d() != d) throw new IllegalArgumentException("AttentionMlpModel.sgdStep: data shape does not match the model");
         if (idx == null || from < 0 || b < 1 || from + b > idx.length) throw new IllegalArgumentException("AttentionMlpModel.sgdStep: idx range [" + from + ", " + (from + b) + ")");
         if (!(lr > 0) || !(lrOMult > 0) || Double.isInfinite(lr * lrOMult)) throw new IllegalArgumentException("AttentionMlpModel.sgdStep: lr=" + lr + ", lrOMult=" + lrOMult);
-        int per = data.sampleFloats();
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(data.x(), data.offset(idx[from + i]), xBatch, i * per, per);
-            yBatch[i] = data.y()[idx[from + i]];
-        }
-        double loss = lossAndGradient(xBatch, 0, yBatch, 0, b);
+        double loss = batchGradient(data, idx, from, b);
         float[] w = params.values(), g = params.grads();
         float step = (float) lr, stepO = (float) (lr * lrOMult);
         int oStart = wO.offset(), oEnd = oStart + wO.size();
         for (int i = 0; i < w.length; i++) w[i] -= (i >= oStart && i < oEnd ? stepO : step) * g[i];
         return loss;
+    }
+
+    /**
+     * Mean hinge loss and gradient (into {@link Params#grads()}) of the samples
+     * {@code idx[from .. from+b)} of {@code data}, gathered into the model's batch buffer.
+     */
+    public double batchGradient(PatternData data, int[] idx, int from, int b) {
+        if (data == null || data.seqLen() != seqLen || data.d() != d) throw new IllegalArgumentException("AttentionMlpModel.batchGradient: data shape does not match the model");
+        if (idx == null || from < 0 || b < 1 || b > maxBatch || from + b > idx.length) {
+            throw new IllegalArgumentException("AttentionMlpModel.batchGradient: idx range [" + from + ", " + (from + b) + ") or batch > " + maxBatch);
+        }
+        int per = data.sampleFloats();
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(data.x(), data.offset(idx[from + i]), xBatch, i * per, per);
+            yBatch[i] = data.y()[idx[from + i]];
+        }
+        return lossAndGradient(xBatch, 0, yBatch, 0, b);
     }
 
     /** F(X_i) for every sample of {@code data}, in chunks of maxBatch. */
@@ -252,6 +264,11 @@ public final class AttentionMlpModel {
             }
         }
         return total / ((double) data.n() * seqLen);
+    }
+
+    /** The pre-activations h = W_O z [b*L][m] of the last forward (package-private, for tests). */
+    float[] preActivations() {
+        return h;
     }
 
     /** 0-1 error of outputs f against labels y (F = 0 counts as wrong). */
