@@ -20,6 +20,7 @@ final class Experiments {
 
     static List<Supplier<Object>> families() {
         return List.of(
+                dev.onelayer.cli.lowrank.LowRankCommand::new,
                 ToyCommand::new
                 // scb, icar, markov, lowrank: added by the paper issues
         );

@@ -2,14 +2,18 @@ package dev.onelayer.model.lowrank;
 
 import dev.onelayer.model.core.Rng;
 
-import java.util.function.IntConsumer;
-
 /**
  * Experiment 1 of issue 8: mini-batch SGD on the hinge loss over the fixed training set, with
  * train/test error, test hinge and the attention mass on label-relevant tokens recorded every
  * {@code evalEvery} steps (notes section 3; ICLR'23: the mass rises towards 1).
  */
 public final class Training {
+
+    /** Called after each SGD step with the number of finished steps and the mini-batch loss. */
+    @FunctionalInterface
+    public interface StepListener {
+        void onStep(int stepsDone, double batchLoss);
+    }
 
     /** Samples per forward chunk; also the largest batch. */
     static final int CHUNK = 256;
@@ -23,7 +27,7 @@ public final class Training {
     }
 
     /** As {@link #run(LowRankConfig)}, calling {@code onStep} with each finished step (for progress bars). */
-    public static TrainedRun run(LowRankConfig config, IntConsumer onStep) {
+    public static TrainedRun run(LowRankConfig config, StepListener onStep) {
         if (config == null) throw new IllegalArgumentException("Training.run: config is null");
         PatternTask task = new PatternTask(config.task(), config.seed());
         AttentionMlpModel model = new AttentionMlpModel(config.task().d(), config.task().seqLen(), config.model(),
@@ -38,7 +42,7 @@ public final class Training {
                 Rng.stream(config.seed(), Rng.INIT), Math.max(CHUNK, config.batch()));
     }
 
-    static TrainedRun continueRun(LowRankConfig config, PatternTask task, AttentionMlpModel model, float[] init, IntConsumer onStep) {
+    static TrainedRun continueRun(LowRankConfig config, PatternTask task, AttentionMlpModel model, float[] init, StepListener onStep) {
         long t0 = System.nanoTime();
         PatternData train = task.train(), test = task.test();
         int evals = config.steps() / config.evalEvery() + 2;
@@ -74,7 +78,7 @@ public final class Training {
             pos += config.batch();
             lossSum += loss;
             lossCount++;
-            if (onStep != null) onStep.accept(step + 1);
+            if (onStep != null) onStep.onStep(step + 1, loss);
         }
         TrainingCurve curve = new TrainingCurve(java.util.Arrays.copyOf(stepAt, e), java.util.Arrays.copyOf(batchLoss, e),
                 java.util.Arrays.copyOf(trainErr, e), java.util.Arrays.copyOf(testErr, e), java.util.Arrays.copyOf(testHinge, e),
