@@ -141,7 +141,17 @@ public final class LowRankPrune implements Runnable {
             if (seeds > 1) errSeries.add(new Charts.Series(ORDERS[o] + " + sd", pct, plus(mean[o][0], sd[o][0])));
         }
         errSeries.add(new Charts.Series("small-group fraction R (mean)", new double[] {100 * meanR, 100 * meanR}, new double[] {0, Math.max(top, 0.01)}));
-        out.chart("pruning", Charts.lines(title, "pruning rate (%)", "test error", false, errSeries));
+        org.knowm.xchart.XYChart errChart = Charts.lines(title, "pruning rate (%)", "test error", false, errSeries);
+        // One colour per order; the mean + sd line dashed in the same colour, R dotted grey.
+        java.awt.Color[] colours = {new java.awt.Color(0, 90, 200), new java.awt.Color(0, 150, 60), new java.awt.Color(200, 30, 30)};
+        for (int o = 0; o < 3; o++) {
+            style(errChart, ORDERS[o] + " (mean)", colours[o], new java.awt.BasicStroke(2.5f));
+            style(errChart, ORDERS[o] + " + sd", colours[o], new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT,
+                    java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        }
+        style(errChart, "small-group fraction R (mean)", java.awt.Color.GRAY, new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT,
+                java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
+        out.chart("pruning", errChart);
         List<Charts.Series> chSeries = new ArrayList<>();
         for (int o = 0; o < 3; o++) chSeries.add(new Charts.Series(ORDERS[o], pct, mean[o][2]));
         chSeries.add(new Charts.Series("small-group fraction R (mean)", new double[] {100 * meanR, 100 * meanR}, new double[] {0, 1}));
@@ -213,6 +223,13 @@ public final class LowRankPrune implements Runnable {
             }
             w.flush();
         }
+    }
+
+    private static void style(org.knowm.xchart.XYChart chart, String name, java.awt.Color colour, java.awt.BasicStroke stroke) {
+        org.knowm.xchart.XYSeries series = chart.getSeriesMap().get(name);
+        if (series == null) return; // dropped by Charts.lines (no finite points)
+        series.setLineColor(colour);
+        series.setLineStyle(stroke);
     }
 
     private static PruningResult.Curve curve(PruningResult p, int order) {

@@ -145,7 +145,7 @@ public final class LowRankSpectra implements Runnable {
                         s.name().equals("wV") ? "< 0.05 (init > 0.5)" : s.name().equals("wQ") ? "< 0.2 (init > 0.5)" : "low rank (not quantified)");
                 Runs.claim(w, false, "  top-" + Math.min(2 * config.task().relevantPerClass(), s.sigma().length) + " energy, dominant count, eff. rank",
                         Runs.f("%.4f, %d, %.2f", s.topEnergy(), s.dominant(), s.effectiveRank()), "rank 2 = number of relevant patterns");
-                Runs.claim(w, false, "  energy in relevant span, max angle", Runs.f("%.3f, %.1f deg", s.spanEnergy(), s.maxAngleDegrees()),
+                Runs.claim(w, false, "  energy in relevant span, principal angles", Runs.f("%.3f, %s deg", s.spanEnergy(), angles(s)),
                         s.name().equals("wV") ? ">= 0.9" : "in span(mu_1, mu_2)");
             }
             if (scaling != null) {
@@ -156,6 +156,12 @@ public final class LowRankSpectra implements Runnable {
             }
             w.flush();
         }
+    }
+
+    private static String angles(MatrixSpectrum s) {
+        StringBuilder b = new StringBuilder();
+        for (double a : s.anglesDegrees()) b.append(b.length() == 0 ? "" : "/").append(Runs.f("%.1f", a));
+        return b.toString();
     }
 
     static String label(String name) {
