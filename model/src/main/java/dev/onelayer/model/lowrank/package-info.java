@@ -14,7 +14,8 @@
  *   <li>{@link dev.onelayer.model.lowrank.AttentionMlpModel} with {@link dev.onelayer.model.lowrank.ModelConfig}:
  *       {@code F(X) = (1/L) sum_l a^T ReLU(W_O W_V X softmax(X^T W_K^T W_Q x_l))}, hinge loss,
  *       forward/backward through the kernel's full softmax attention and GEMM; one SGD step is
- *       {@link dev.onelayer.model.lowrank.AttentionMlpModel#sgdStep} (what the benchmark times).</li>
+ *       {@link dev.onelayer.model.lowrank.AttentionMlpModel#sgdStep}, packaged at any shape by
+ *       {@link dev.onelayer.model.lowrank.SgdStepFixture} (what the benchmark times).</li>
  *   <li>Experiment 1: {@link dev.onelayer.model.lowrank.Training} (config
  *       {@link dev.onelayer.model.lowrank.LowRankConfig}, result {@link dev.onelayer.model.lowrank.TrainedRun}
  *       with its {@link dev.onelayer.model.lowrank.TrainingCurve}: errors, hinge, attention mass on
