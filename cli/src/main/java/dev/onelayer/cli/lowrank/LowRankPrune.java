@@ -123,10 +123,10 @@ public final class LowRankPrune implements Runnable {
         PruningResult first = results.get(0);
         double[] sorted = first.split().norms().clone();
         Arrays.sort(sorted);
-        Csv norms = new Csv("rank", "row_norm", "small_group");
+        Csv norms = new Csv("rank", "row_norm", "small_group", "a_sign");
         double threshold = 0;
         for (int j = 0; j < sorted.length; j++) if (j < first.split().smallCount()) threshold = sorted[j];
-        for (int j = 0; j < sorted.length; j++) norms.row(j + 1, sorted[j], sorted[j] <= threshold ? 1 : 0);
+        for (int j = 0; j < sorted.length; j++) norms.row(j + 1, sorted[j], sorted[j] <= threshold ? 1 : 0, first.ascendingSigns()[j]);
         out.csv("row_norms.csv", norms);
 
         double meanR = results.stream().mapToDouble(p -> p.split().smallFraction()).average().orElse(Double.NaN);
@@ -187,6 +187,8 @@ public final class LowRankPrune implements Runnable {
             o.put("random_hinge", p.randomHinge());
             o.put("random_change", p.randomChange());
             o.put("random_change_min", p.randomChangeMin());
+            int m = p.ascendingSigns().length, from = p.split().smallCount(), to = Math.min(m, from + Math.max(1, m / 5));
+            o.put("positive_share_next_fifth_past_R", p.positiveShare(from, to));
             per.add(o);
         }
         Map<String, Object> res = Json.object();
@@ -214,6 +216,9 @@ public final class LowRankPrune implements Runnable {
                         p.magnitudeChange()), "< 1 pt, < 0.01");
                 Runs.claim(w, false, "random at R: d(error), output change", Runs.f("%+.2f pt, %.3f (R/2 = %.3f)", 100 * (p.randomError() - p.baselineError()),
                         p.randomChange(), r / 2), ">= magnitude, >= R/2");
+                int m = p.ascendingSigns().length, from = p.split().smallCount(), to = Math.min(m, from + Math.max(1, m / 5));
+                Runs.claim(w, false, "next rows past R: share with a > 0", Runs.f("%.2f (ranks %d-%d of %d)", p.positiveShare(from, to), from + 1, to, m),
+                        "cliff: one sign group goes first (notes)");
                 Runs.claim(w, false, "d(hinge) random vs magnitude", Runs.f("%.4f vs %.4f", p.randomHinge() - p.baselineHinge(),
                         p.magnitudeHinge() - p.baselineHinge()), "random > magnitude");
             }

@@ -72,7 +72,13 @@ public final class Pruning {
             put(rndC, i, mu, sd(draw, mu));
         }
         return new PruningResult(split, baseErr, baseHinge, draws, mag[0], mag[1], mag[2], rMean[0], rSd[0], rMean[1], rMean[2], minChange,
-                rates.clone(), magC, bigC, rndC);
+                rates.clone(), magC, bigC, rndC, signs(model.outputVector(), ascending));
+    }
+
+    private static int[] signs(float[] a, int[] order) {
+        int[] s = new int[order.length];
+        for (int i = 0; i < order.length; i++) s[i] = a[order[i]] > 0 ? 1 : -1;
+        return s;
     }
 
     /** {error, hinge, ||F_p - F|| / ||F||} after pruning the first {@code count} neurons of {@code order}. */
