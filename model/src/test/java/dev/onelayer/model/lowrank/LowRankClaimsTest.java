@@ -84,6 +84,16 @@ class LowRankClaimsTest {
     }
 
     @Test
+    void pastTheSmallGroupMagnitudePruningRemovesOneSignGroupFirst() {
+        // The cliff of the notes: the large rows have two sub-levels by the sign of a, so the rows
+        // ranked just past R all belong to one sign group (measured 1.00 / 0.00 / 1.00 on T seeds 1-3).
+        PruningResult p = Fixture.PRUNING;
+        int m = p.ascendingSigns().length, from = p.split().smallCount(), to = Math.min(m, from + m / 5);
+        double share = p.positiveShare(from, to);
+        assertTrue(share <= 0.1 || share >= 0.9, "share of a > 0 among ranks " + from + ".." + to + ": " + share);
+    }
+
+    @Test
     void largestFirstPruningHurtsMoreThanMagnitudePruningAtSixtyPercent() {
         PruningResult p = Fixture.PRUNING;
         int last = p.rates().length - 1;
