@@ -208,8 +208,16 @@ public final class AttentionMlpModel {
         return lossAndGradient(xBatch, 0, yBatch, 0, b);
     }
 
+    private void checkData(String what, PatternData data) {
+        if (data == null) throw new IllegalArgumentException(what + ": data is null");
+        if (data.seqLen() != seqLen || data.d() != d) {
+            throw new IllegalArgumentException(what + ": data has L=" + data.seqLen() + ", d=" + data.d() + " but the model has L=" + seqLen + ", d=" + d);
+        }
+    }
+
     /** F(X_i) for every sample of {@code data}, in chunks of maxBatch. */
     public double[] outputs(PatternData data) {
+        checkData("AttentionMlpModel.outputs", data);
         double[] f = new double[data.n()];
         for (int i = 0; i < data.n(); i += maxBatch) {
             int b = Math.min(maxBatch, data.n() - i);
@@ -225,6 +233,7 @@ public final class AttentionMlpModel {
      * which makes every pruning mask one sum (ReLU(0) = 0).
      */
     public double[] neuronContributions(PatternData data) {
+        checkData("AttentionMlpModel.neuronContributions", data);
         double[] c = new double[data.n() * m];
         for (int i0 = 0; i0 < data.n(); i0 += maxBatch) {
             int b = Math.min(maxBatch, data.n() - i0);
@@ -247,6 +256,8 @@ public final class AttentionMlpModel {
      * queries and samples (ICLR'23: rises towards 1 in training).
      */
     public double relevantAttention(PatternData data, PatternTask task) {
+        checkData("AttentionMlpModel.relevantAttention", data);
+        if (task == null) throw new IllegalArgumentException("AttentionMlpModel.relevantAttention: task is null");
         double total = 0;
         for (int i0 = 0; i0 < data.n(); i0 += maxBatch) {
             int b = Math.min(maxBatch, data.n() - i0);

@@ -122,6 +122,9 @@ class AttentionMlpModelTest {
         assertThrows(IllegalArgumentException.class, () -> model.forward(new float[3 * 3 * 4], 0, 3));
         assertThrows(IllegalArgumentException.class, () -> model.forward(new float[5], 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new ModelConfig(3, 1, 1, 1, false));
+        PatternData wrongD = new PatternData(1, 3, 5, new float[15], new int[1], new int[3]);
+        assertThrows(IllegalArgumentException.class, () -> model.outputs(wrongD));
+        assertThrows(IllegalArgumentException.class, () -> model.neuronContributions(wrongD));
         assertThrows(IllegalArgumentException.class, () -> new ModelConfig(4, -1, 1, 1, false));
     }
 }
