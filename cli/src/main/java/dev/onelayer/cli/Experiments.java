@@ -20,9 +20,9 @@ final class Experiments {
 
     static List<Supplier<Object>> families() {
         return List.of(
-                ToyCommand::new,
-                dev.onelayer.cli.scb.ScbCommand::new
-                // scb, icar, markov, lowrank: added by the paper issues
+                dev.onelayer.cli.scb.ScbCommand::new,
+                dev.onelayer.cli.lowrank.LowRankCommand::new,
+                ToyCommand::new
         );
     }
 }
