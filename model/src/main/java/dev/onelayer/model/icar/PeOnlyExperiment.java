@@ -69,6 +69,11 @@ public final class PeOnlyExperiment {
     }
 
     public static Result run(Config cfg) {
+        return run(cfg, null);
+    }
+
+    /** As {@link #run(Config)}, reporting every step (loss normalised by the zero predictor's) to {@code listener} (null: none). */
+    public static Result run(Config cfg, dev.onelayer.model.train.MetricsListener listener) {
         int T = cfg.seqLen();
         ArProcess process = new ArProcess(ArProcess.Kind.SCALAR_COMPLEX, 1, T, ArProcess.Start.ONES, 0, cfg.mu());
         FixedSequences data = FixedSequences.draw(process, cfg.n(), Rng.stream(cfg.seed(), Rng.TASK));
@@ -81,7 +86,9 @@ public final class PeOnlyExperiment {
         long t0 = System.nanoTime();
         double loss = Double.NaN;
         while (trainer.step() < cfg.maxSteps()) {
-            loss = trainer.trainStep().loss() / zero;   // loss before this step's update
+            dev.onelayer.model.train.StepMetrics sm = trainer.trainStep();
+            loss = sm.loss() / zero;   // loss before this step's update
+            if (listener != null) listener.onStep(new dev.onelayer.model.train.StepMetrics(sm.step(), loss, sm.lr(), sm.gradNorm(), sm.clipped()));
             if (loss < cfg.lossStop()) break;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
