@@ -77,7 +77,7 @@ public final class PeOnlyCommand implements Runnable {
         List<PeOnlyExperiment.Result> results = new ArrayList<>();
         List<Object> rows = new ArrayList<>();
         for (double mu : mus) {
-            PeOnlyExperiment.Config cfg = new PeOnlyExperiment.Config(mu, seqLen, n, rate, maxSteps, lossStop, options.seed());
+            PeOnlyExperiment.Config cfg = new PeOnlyExperiment.Config(mu, seqLen, n, rate, maxSteps, lossStop, options.seed(), options.threads());
             Csv curve = new Csv("step", "loss", "lr");
             PeOnlyExperiment.Result r;
             try (Progress p = Progress.start("pe-only mu=" + fmtMu(mu), maxSteps, options.quiet())) {

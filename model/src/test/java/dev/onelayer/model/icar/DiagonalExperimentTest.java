@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 6 tests (1) and (2) with the thresholds of icar.md's validated settings: Adam 1e-2 with
  * cosine decay; the sign of c is random, so products and ratios are tested. Batches are smaller
- * than the validated 256 (16 and 32) to keep the suite short: at the zero-loss optimum every
+ * than the validated 256 (16 and 32) and one thread (results do not depend on it; these steps are
+ * too small to gain from a hand-off) to keep the suite short: at the zero-loss optimum every
  * sequence is predicted exactly, so the gradient noise vanishes there and small batches converge.
  */
 class DiagonalExperimentTest {
 
     private static DiagonalExperiment.Config cfg(ArProcess.Kind kind, int heads, int seqLen, int steps, int batch) {
-        return new DiagonalExperiment.Config(kind, 10, heads, seqLen, steps, batch, 1e-2, 2048, 0, 2);
+        return new DiagonalExperiment.Config(kind, 10, heads, seqLen, steps, batch, 1e-2, 2048, 0, 1);
     }
 
     @Test
@@ -29,7 +30,9 @@ class DiagonalExperimentTest {
     @Test
     void unitaryWithFewerHeadsStopsAtTheRankFloor() {
         // (d - H)/d = 0.5 for d = 10, H = 5; T = 10 (the floor does not depend on T) to keep it short.
-        DiagonalExperiment.Result r = DiagonalExperiment.run(cfg(ArProcess.Kind.UNITARY_DIAGONAL, 5, 10, 300, 32));
+        // 150 steps, measured (seed 0): population loss 0.50031 (300 steps: 0.50005), held-out 0.50594
+        // (its 1.2% gap is the 2048-sequence evaluation noise, the same at 300 steps); 100 steps: 0.542.
+        DiagonalExperiment.Result r = DiagonalExperiment.run(cfg(ArProcess.Kind.UNITARY_DIAGONAL, 5, 10, 150, 32));
         System.out.println(r.summary());
         assertEquals(0.5, r.lossFloor(), 0);
         assertEquals(1, r.populationLoss() / r.lossFloor(), 0.03, () -> "exact population loss not within 3% of (d-H)/d:\n" + r.summary());

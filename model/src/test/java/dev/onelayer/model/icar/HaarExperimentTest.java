@@ -88,7 +88,7 @@ class HaarExperimentTest {
     @Test
     void augmentedModelTrainsStablyAndTheLossFallsSubstantially() {
         // Small instance of experiment 5: Haar O(3), n = 12, 512 training / 256 test sequences, 150 Adam steps.
-        HaarExperiment.Result r = HaarExperiment.run(new HaarExperiment.Config(true, 3, 12, 1, 0, 2, 512, 256, 150, 64, 1e-2, 50, 3, 2));
+        HaarExperiment.Result r = HaarExperiment.run(new HaarExperiment.Config(true, 3, 12, 1, 0, 2, 512, 256, 150, 64, 1e-2, 50, 3, 1));
         System.out.println(r.summary());
         assertTrue(r.finite(), r.summary());
         assertTrue(r.finalTestLoss() < 0.5 * r.initialTestLoss(), () -> "test loss did not halve:\n" + r.summary());
@@ -102,7 +102,7 @@ class HaarExperimentTest {
         // products s_{t'+1} s_{t'}^T an in-context estimate of a Haar W needs; measured over 600
         // steps (n = 12, 512 sequences) its test loss stays within 3% of the zero predictor's. Here:
         // stays finite, does not blow up, and the positional attention rows stay distributions.
-        HaarExperiment.Result r = HaarExperiment.run(new HaarExperiment.Config(false, 3, 12, 4, 0, 2, 512, 256, 60, 64, 1e-2, 30, 3, 2));
+        HaarExperiment.Result r = HaarExperiment.run(new HaarExperiment.Config(false, 3, 12, 4, 0, 2, 512, 256, 60, 64, 1e-2, 30, 3, 1));
         System.out.println(r.summary());
         assertTrue(r.finite(), r.summary());
         assertTrue(r.finalTestLoss() < 1.1 * r.initialTestLoss(), () -> "test loss grew:\n" + r.summary());
