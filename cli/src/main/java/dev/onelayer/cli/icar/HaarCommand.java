@@ -54,6 +54,10 @@ public final class HaarCommand implements Runnable {
     @Option(names = "--ext", defaultValue = "2", description = "Non-augmented copies of s_t per token (default: ${DEFAULT-VALUE}).")
     int ext;
 
+    @Option(names = "--layer-norm", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "The repo's fc_out + LayerNorm readout (--no-layer-norm: one linear readout map) (default: ${DEFAULT-VALUE}).")
+    boolean layerNorm;
+
     @Option(names = "--train-size", defaultValue = "16384", description = "Fixed training sequences (default: ${DEFAULT-VALUE}).")
     int trainSize;
 
@@ -105,7 +109,7 @@ public final class HaarCommand implements Runnable {
         List<Charts.Series> curves = new ArrayList<>();
         for (boolean aug : kinds) {
             String name = aug ? "augmented" : "non-augmented";
-            HaarExperiment.Config cfg = new HaarExperiment.Config(aug, d, seqLen, aug ? headsAugmented : heads, headWidth, ext, trainSize, testSize,
+            HaarExperiment.Config cfg = new HaarExperiment.Config(aug, d, seqLen, aug ? headsAugmented : heads, headWidth, ext, layerNorm, trainSize, testSize,
                     steps, batch, lr, evalEvery, options.seed(), options.threads());
             HaarExperiment.Result r;
             Csv none = new Csv("step", "loss", "lr");
@@ -137,6 +141,7 @@ public final class HaarCommand implements Runnable {
             c.put("head_width", cfg.resolvedHeadWidth());
             c.put("token_width", cfg.width());
             c.put("ext", aug ? null : ext);
+            c.put("layer_norm", layerNorm);
             c.put("train_size", trainSize);
             c.put("test_size", testSize);
             c.put("steps", steps);
@@ -144,7 +149,7 @@ public final class HaarCommand implements Runnable {
             c.put("lr", lr);
             c.put("optimizer", "adam, constant lr, epoch-shuffled minibatches");
             c.put("data", "W ~ Haar O(d), s_0 = 1/sqrt(d) 1, no noise");
-            c.put("init", "Linear U(-1/sqrt(fan_in), 1/sqrt(fan_in)); E ~ N(0,1); no biases, no LayerNorm");
+            c.put("init", "Linear U(-1/sqrt(fan_in), 1/sqrt(fan_in)); E ~ N(0,1); gamma = 1, beta = 0; no biases");
             c.put("seed", options.seed());
             m.put("config", c);
             m.put("initial_test_loss", r.initialTestLoss());

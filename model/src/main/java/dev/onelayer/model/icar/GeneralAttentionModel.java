@@ -24,8 +24,12 @@ import dev.onelayer.model.train.Model;
  * multiplies the linear token score (the repo's positional attention). Per-example loss
  * {@code sum_{t=0}^{n-1} ||s^_{t+1} - s_{t+1}||^2} on sequences s_0..s_n.
  *
- * <p>Left out from the repo (see package docs): biases, the LayerNorm after fc_out and the
- * residual; without a nonlinearity the repo's fc_out and readout collapse into the one map Wo.
+ * <p>Readout, two options. Plain: {@code s^ = Wo o} (without a nonlinearity the repo's fc_out and
+ * readout collapse into this one map). With {@code layerNorm} (the repo's): {@code z = Wf o}
+ * (Wf in R^{D x Dh}), {@code y = gamma * (z - mean z) / sqrt(var z + 1e-5) + beta}, then the
+ * augmented model reads the first d coordinates of {@code x_t + y} (= of y, the first block of
+ * e_t is 0; the repo's residual) and the non-augmented one applies {@code Wr in R^{d x D}}.
+ * Left out from the repo either way: biases.
  *
  * <p>Work per chunk is head by head (Q, K, V of one head for the whole chunk, then per example
  * n x n score blocks through {@link Kernels#gemm}), so memory does not grow with H; the backward
@@ -37,7 +41,9 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
     private final boolean augmented;
     private final float invSqrt;
     private final Params params = new Params();
-    private final Param wq, wk, wv, wo, pe;
+    private final boolean layerNorm;
+    private final Param wq, wk, wv, wo, pe, wf, gamma, beta, wr;
+    private static final double LN_EPS = 1e-5;
 
     /**
      * @param d         state dimension
@@ -49,6 +55,11 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
      * @param init      PyTorch defaults: Linear weights U(-1/sqrt(fan_in), 1/sqrt(fan_in)), E ~ N(0, 1)
      */
     public GeneralAttentionModel(int d, int n, int heads, int headWidth, int ext, boolean augmented, Rng init) {
+        this(d, n, heads, headWidth, ext, augmented, false, init);
+    }
+
+    /** As above; {@code layerNorm} selects the repo's fc_out + LayerNorm readout (class docs). */
+    public GeneralAttentionModel(int d, int n, int heads, int headWidth, int ext, boolean augmented, boolean layerNorm, Rng init) {
         if (d < 1 || n < 1 || heads < 1 || headWidth < 1 || (!augmented && ext < 1)) {
             throw new IllegalArgumentException("GeneralAttentionModel: d=" + d + ", n=" + n + ", heads=" + heads + ", headWidth=" + headWidth
                     + ", ext=" + ext + " must all be positive");
@@ -65,14 +76,25 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         this.wq = params.add("Wq", heads * headWidth, width);
         this.wk = params.add("Wk", heads * headWidth, width);
         this.wv = params.add("Wv", heads * headWidth, width);
-        this.wo = params.add("Wo", d, headWidth);
+        this.layerNorm = layerNorm;
+        this.wo = layerNorm ? null : params.add("Wo", d, headWidth);
         this.pe = augmented ? null : params.add("E", n, width);
+        this.wf = layerNorm ? params.add("Wf", width, headWidth) : null;
+        this.gamma = layerNorm ? params.add("gamma", width) : null;
+        this.beta = layerNorm ? params.add("beta", width) : null;
+        this.wr = layerNorm && !augmented ? params.add("Wr", d, width) : null;
         double bx = 1 / Math.sqrt(width), bo = 1 / Math.sqrt(headWidth);
         wq.uniform(init, -bx, bx);
         wk.uniform(init, -bx, bx);
         wv.uniform(init, -bx, bx);
-        wo.uniform(init, -bo, bo);
+        if (wo != null) wo.uniform(init, -bo, bo);
         if (pe != null) pe.normal(init, 1);
+        if (layerNorm) {
+            wf.uniform(init, -bo, bo);
+            gamma.fill(1f);
+            beta.zeros();
+            if (wr != null) wr.uniform(init, -bx, bx);
+        }
     }
 
     @Override
@@ -103,6 +125,10 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
 
     public boolean augmented() {
         return augmented;
+    }
+
+    public boolean layerNorm() {
+        return layerNorm;
     }
 
     private void check(SequenceBatch batch, int start, int end) {
@@ -222,7 +248,32 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         }
         float[] pred = ws.floats("pred", rows * d);
         float[] v = params.values();
-        Kernels.gemm(false, true, rows, d, headWidth, 1f, osum, 0, headWidth, v, wo.offset(), headWidth, 0f, pred, 0, d);
+        if (!layerNorm) {
+            Kernels.gemm(false, true, rows, d, headWidth, 1f, osum, 0, headWidth, v, wo.offset(), headWidth, 0f, pred, 0, d);
+            return pred;
+        }
+        // z = O Wf^T, zHat = (z - mean) / sqrt(var + eps) per row, y = gamma * zHat + beta.
+        float[] z = ws.floats("zHat", rows * width), y = ws.floats("y", rows * width), sig = ws.floats("sigma", rows);
+        Kernels.gemm(false, true, rows, width, headWidth, 1f, osum, 0, headWidth, v, wf.offset(), headWidth, 0f, z, 0, width);
+        int go = gamma.offset(), bo = beta.offset();
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            double mean = 0, var = 0;
+            for (int c = 0; c < width; c++) mean += z[o + c];
+            mean /= width;
+            for (int c = 0; c < width; c++) var += (z[o + c] - mean) * (z[o + c] - mean);
+            double sd = Math.sqrt(var / width + LN_EPS);
+            sig[r] = (float) sd;
+            for (int c = 0; c < width; c++) {
+                z[o + c] = (float) ((z[o + c] - mean) / sd);
+                y[o + c] = v[go + c] * z[o + c] + v[bo + c];
+            }
+        }
+        if (augmented) {
+            for (int r = 0; r < rows; r++) System.arraycopy(y, r * width, pred, r * d, d);
+        } else {
+            Kernels.gemm(false, true, rows, d, width, 1f, y, 0, width, v, wr.offset(), width, 0f, pred, 0, d);
+        }
         return pred;
     }
 
@@ -255,10 +306,14 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         float[] x = ws.saved("X"), osum = ws.saved("O");
         float[] g = ws.floats("G", rows * d);
         for (int i = 0; i < g.length; i++) g[i] = 2f * scale * res[i];
-        // pred = O Wo^T: dWo = G^T O, dO = G Wo.
-        Kernels.gemm(true, false, d, headWidth, rows, 1f, g, 0, d, osum, 0, headWidth, 1f, grad, wo.offset(), headWidth);
         float[] dO = ws.floats("dO", rows * headWidth);
-        Kernels.gemm(false, false, rows, headWidth, d, 1f, g, 0, d, v, wo.offset(), headWidth, 0f, dO, 0, headWidth);
+        if (!layerNorm) {
+            // pred = O Wo^T: dWo = G^T O, dO = G Wo.
+            Kernels.gemm(true, false, d, headWidth, rows, 1f, g, 0, d, osum, 0, headWidth, 1f, grad, wo.offset(), headWidth);
+            Kernels.gemm(false, false, rows, headWidth, d, 1f, g, 0, d, v, wo.offset(), headWidth, 0f, dO, 0, headWidth);
+        } else {
+            layerNormBackward(g, osum, rows, ws, grad, dO);
+        }
 
         float[] pi = augmented ? null : ws.saved("pi");
         float[] dPi = augmented ? null : ws.zeroedFloats("dPi", heads * n * n);
@@ -296,6 +351,44 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
             Kernels.gemm(true, false, headWidth, width, rows, 1f, dv, 0, headWidth, x, 0, width, 1f, grad, wv.offset() + w0, width);
         }
         if (augmented) return;
+        positionalBackward(ws, grad, pi, dPi, hd, v);
+    }
+
+    /** From dL/dpred (g) back to dL/dO through the LayerNorm readout, adding Wr, gamma, beta, Wf gradients. */
+    private void layerNormBackward(float[] g, float[] osum, int rows, Workspace ws, float[] grad, float[] dO) {
+        float[] v = params.values();
+        float[] zHat = ws.saved("zHat"), y = ws.saved("y"), sig = ws.saved("sigma");
+        float[] dy = ws.zeroedFloats("dy", rows * width);
+        if (augmented) {
+            for (int r = 0; r < rows; r++) System.arraycopy(g, r * d, dy, r * width, d);
+        } else {
+            // pred = y Wr^T: dWr = G^T y, dy = G Wr.
+            Kernels.gemm(true, false, d, width, rows, 1f, g, 0, d, y, 0, width, 1f, grad, wr.offset(), width);
+            Kernels.gemm(false, false, rows, width, d, 1f, g, 0, d, v, wr.offset(), width, 0f, dy, 0, width);
+        }
+        int go = gamma.offset(), bo = beta.offset();
+        float[] dz = ws.floats("dz", rows * width);
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            double m1 = 0, m2 = 0;
+            for (int c = 0; c < width; c++) {
+                grad[go + c] += dy[o + c] * zHat[o + c];
+                grad[bo + c] += dy[o + c];
+                double dh = (double) dy[o + c] * v[go + c];
+                m1 += dh;
+                m2 += dh * zHat[o + c];
+            }
+            m1 /= width;
+            m2 /= width;
+            // dz = (dzHat - mean(dzHat) - zHat mean(dzHat zHat)) / sigma.
+            for (int c = 0; c < width; c++) dz[o + c] = (float) (((double) dy[o + c] * v[go + c] - m1 - zHat[o + c] * m2) / sig[r]);
+        }
+        // z = O Wf^T: dWf = dz^T O, dO = dz Wf.
+        Kernels.gemm(true, false, width, headWidth, rows, 1f, dz, 0, width, osum, 0, headWidth, 1f, grad, wf.offset(), headWidth);
+        Kernels.gemm(false, false, rows, headWidth, width, 1f, dz, 0, width, v, wf.offset(), headWidth, 0f, dO, 0, headWidth);
+    }
+
+    private void positionalBackward(Workspace ws, float[] grad, float[] pi, float[] dPi, int hd, float[] v) {
         // pi = softmax(Z): dZ = pi * (dPi - <pi, dPi>_row); Z = Qp Kp^T / sqrt(Dh).
         float[] qp = ws.saved("qp"), kp = ws.saved("kp");
         float[] dqp = ws.zeroedFloats("dqp", n * hd), dkp = ws.zeroedFloats("dkp", n * hd);

@@ -36,6 +36,7 @@ public final class HaarExperiment {
      * @param heads      H (repo: 1 augmented, 64 non-augmented)
      * @param headWidth  Dh (repo: the token width D, 0 here means D)
      * @param ext        non-augmented copies of s_t per token (repo: 2)
+     * @param layerNorm  the repo's fc_out + LayerNorm readout (and residual, augmented) instead of one linear map
      * @param trainSize  fixed training sequences (repo: 2^14)
      * @param testSize   fixed test sequences (repo: 2^10)
      * @param steps      Adam steps (repo: 200 epochs of 16 batches = 3200)
@@ -45,7 +46,7 @@ public final class HaarExperiment {
      * @param seed       root seed ("task": data, "init": weights, "data": batch order)
      * @param threads    trainer threads
      */
-    public record Config(boolean augmented, int d, int seqLen, int heads, int headWidth, int ext, int trainSize, int testSize,
+    public record Config(boolean augmented, int d, int seqLen, int heads, int headWidth, int ext, boolean layerNorm, int trainSize, int testSize,
                          int steps, int batchSize, double lr, int evalEvery, long seed, int threads) {
         public Config {
             if (d < 1 || seqLen < 1 || heads < 1 || headWidth < 0 || ext < 1 || trainSize < 1 || testSize < 1 || steps < 0
@@ -66,7 +67,7 @@ public final class HaarExperiment {
 
         /** The repo's sizes: d = 5, n = 50, 2^14 / 2^10 sequences, batch 1024, lr 1e-2, 200 epochs. */
         public static Config reference(boolean augmented, int heads, int steps, long seed, int threads) {
-            return new Config(augmented, 5, 50, heads, 0, 2, 16384, 1024, steps, 1024, 1e-2, 16, seed, threads);
+            return new Config(augmented, 5, 50, heads, 0, 2, true, 16384, 1024, steps, 1024, 1e-2, 16, seed, threads);
         }
     }
 
@@ -103,9 +104,9 @@ public final class HaarExperiment {
         public String summary() {
             Config c = config;
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                    "Haar O(%d) %s model: n=%d, H=%d, Dh=%d, D=%d, %d train / %d test, %d Adam steps of %d (%.1f s)%n"
+                    "Haar O(%d) %s model%s: n=%d, H=%d, Dh=%d, D=%d, %d train / %d test, %d Adam steps of %d (%.1f s)%n"
                             + "  test loss (zero predictor = 1): %.4f -> %.4f (x%.3g), worst rise between evaluations %.1f%%, all finite: %s%n",
-                    c.d(), c.augmented() ? "augmented" : "non-augmented", c.seqLen(), c.heads(), c.resolvedHeadWidth(), c.width(), c.trainSize(),
+                    c.d(), c.augmented() ? "augmented" : "non-augmented", c.layerNorm() ? " with LayerNorm readout" : "", c.seqLen(), c.heads(), c.resolvedHeadWidth(), c.width(), c.trainSize(),
                     c.testSize(), c.steps(), c.batchSize(), trainSeconds, initialTestLoss(), finalTestLoss(),
                     finalTestLoss() / initialTestLoss(), 100 * worstTestIncrease(), finite));
             if (offsetMass != null) {
@@ -135,7 +136,7 @@ public final class HaarExperiment {
         process.sample(task, train);
         process.sample(task, test);
         GeneralAttentionModel model = new GeneralAttentionModel(cfg.d(), cfg.seqLen(), cfg.heads(), cfg.resolvedHeadWidth(), cfg.ext(),
-                cfg.augmented(), Rng.stream(cfg.seed(), Rng.INIT));
+                cfg.augmented(), cfg.layerNorm(), Rng.stream(cfg.seed(), Rng.INIT));
         return new Setup(train, test, model);
     }
 
@@ -215,10 +216,32 @@ public final class HaarExperiment {
         return sum / s.test().n;
     }
 
+    /**
+     * The map from the summed head output o to the prediction, d x Dh: Wo, or with the LayerNorm
+     * readout its linear part at the learned scale, diag(gamma) Wf rows 0..d-1 (augmented) or
+     * Wr diag(gamma) Wf (the per-token normalisation is a positive scalar and does not change blocks).
+     */
+    private static float[] outputMap(GeneralAttentionModel m) {
+        if (!m.layerNorm()) return m.params().get("Wo").copyValues();
+        int d = m.d(), w = m.width(), dh = m.headWidth();
+        float[] wf = m.params().get("Wf").copyValues(), g = m.params().get("gamma").copyValues();
+        float[] out = new float[d * dh];
+        float[] wr = m.augmented() ? null : m.params().get("Wr").copyValues();
+        for (int c = 0; c < d; c++) {
+            for (int j = 0; j < dh; j++) {
+                double acc = 0;
+                if (wr == null) acc = (double) g[c] * wf[c * dh + j];
+                else for (int k = 0; k < w; k++) acc += (double) wr[c * w + k] * g[k] * wf[k * dh + j];
+                out[c * dh + j] = (float) acc;
+            }
+        }
+        return out;
+    }
+
     private static void blocks(GeneralAttentionModel m, double[] kq, double[] ov) {
         int d = m.d(), w = m.width(), dh = m.headWidth(), H = m.heads();
         float[] q = m.params().get("Wq").copyValues(), k = m.params().get("Wk").copyValues(), v = m.params().get("Wv").copyValues();
-        float[] o = m.params().get("Wo").copyValues();
+        float[] o = outputMap(m);
         double[] kqm = new double[w * w], ovm = new double[d * w];
         for (int h = 0; h < H; h++) {
             for (int j = 0; j < dh; j++) {

@@ -30,11 +30,14 @@ class HaarExperimentTest {
      * per evaluation over n terms, divided by h, with 8x on top.
      */
     private static void gradCheck(GeneralAttentionModel m, SequenceBatch b) {
+        gradCheckH(m, b, 1e-2);
+    }
+
+    private static void gradCheckH(GeneralAttentionModel m, SequenceBatch b, double h) {
         Params params = m.params();
         double loss0 = m.forward(b, 0, b.n, new Workspace());
         double energy = 0;
         for (float x : b.states) energy += (double) x * x;
-        double h = 1e-2;
         int terms = params.size() + b.n * m.positions() * m.positions() * m.heads() * m.headWidth();
         double atol = 8 * terms * U * (loss0 + energy) / h;
         GradCheck.Report rep = GradCheck.check(params, () -> m.forward(b, 0, b.n, new Workspace()), g -> {
@@ -51,6 +54,16 @@ class HaarExperimentTest {
         SequenceBatch b = data(3, 6, 3, 21);
         gradCheck(new GeneralAttentionModel(3, 6, 2, 4, 1, true, Rng.seeded(22)), b);
         gradCheck(new GeneralAttentionModel(3, 6, 3, 5, 2, false, Rng.seeded(23)), b);
+    }
+
+    @Test
+    void layerNormReadoutGradientsMatchFiniteDifferences() {
+        // The LayerNorm is nonlinear in Wf (and, through it, in every weight before it): h = 1e-3
+        // keeps the central difference's truncation error h^2/6 |third derivative| far inside
+        // rtol 1e-2; the rounding term grows as 1/h and is in atol (see gradCheck).
+        SequenceBatch b = data(3, 6, 3, 24);
+        gradCheckH(new GeneralAttentionModel(3, 6, 2, 4, 1, true, true, Rng.seeded(25)), b, 1e-3);
+        gradCheckH(new GeneralAttentionModel(3, 6, 2, 5, 2, false, true, Rng.seeded(26)), b, 1e-3);
     }
 
     @Test
@@ -88,7 +101,7 @@ class HaarExperimentTest {
     @Test
     void augmentedModelTrainsStablyAndTheLossFallsSubstantially() {
         // Small instance of experiment 5: Haar O(3), n = 12, 512 training / 256 test sequences, 150 Adam steps.
-        HaarExperiment.Result r = HaarExperiment.run(new HaarExperiment.Config(true, 3, 12, 1, 0, 2, 512, 256, 150, 64, 1e-2, 50, 3, 1));
+        HaarExperiment.Result r = HaarExperiment.run(new HaarExperiment.Config(true, 3, 12, 1, 0, 2, false, 512, 256, 150, 64, 1e-2, 50, 3, 1));
         System.out.println(r.summary());
         assertTrue(r.finite(), r.summary());
         assertTrue(r.finalTestLoss() < 0.5 * r.initialTestLoss(), () -> "test loss did not halve:\n" + r.summary());
@@ -102,7 +115,7 @@ class HaarExperimentTest {
         // products s_{t'+1} s_{t'}^T an in-context estimate of a Haar W needs; measured over 600
         // steps (n = 12, 512 sequences) its test loss stays within 3% of the zero predictor's. Here:
         // stays finite, does not blow up, and the positional attention rows stay distributions.
-        HaarExperiment.Result r = HaarExperiment.run(new HaarExperiment.Config(false, 3, 12, 4, 0, 2, 512, 256, 60, 64, 1e-2, 30, 3, 1));
+        HaarExperiment.Result r = HaarExperiment.run(new HaarExperiment.Config(false, 3, 12, 4, 0, 2, false, 512, 256, 60, 64, 1e-2, 30, 3, 1));
         System.out.println(r.summary());
         assertTrue(r.finite(), r.summary());
         assertTrue(r.finalTestLoss() < 1.1 * r.initialTestLoss(), () -> "test loss grew:\n" + r.summary());
