@@ -61,9 +61,9 @@
  *       1/sqrt(Dh) score scale, causal linear token score times a causal softmax positional score
  *       through the same Wq, Wk (non-augmented), no positional term (augmented), tokens duplicated
  *       {@code ext = 2} times (non-augmented), s_0 = 1/sqrt(d) 1, Adam with a constant lr,
- *       PyTorch's default initialisation. Left out: biases, the LayerNorm after fc_out and the
- *       augmented model's residual (the readout is one linear map Wo from the summed heads to R^d),
- *       to keep the backward a few GEMM calls. Loss summed over positions and coordinates (Adam
+ *       PyTorch's default initialisation. The readout is either one linear map Wo from the summed
+ *       heads to R^d, or ({@code layerNorm}) the repo's fc_out + LayerNorm (+ residual for the
+ *       augmented model, + output Linear for the non-augmented one). Left out: biases. Loss summed over positions and coordinates (Adam
  *       is insensitive to the repo's mean); minibatches epoch by epoch from the fixed training
  *       set.</li>
  * </ul>
