@@ -21,6 +21,7 @@ final class Experiments {
     static List<Supplier<Object>> families() {
         return List.of(
                 dev.onelayer.cli.scb.ScbCommand::new,
+                dev.onelayer.cli.icar.IcarCommand::new,
                 dev.onelayer.cli.lowrank.LowRankCommand::new,
                 ToyCommand::new
         );

@@ -127,14 +127,23 @@ public final class AugmentedExperiment {
 
     /** Trains every configured model and fits the steps. */
     public static Result run(Config cfg) {
+        return run(cfg, null);
+    }
+
+    /**
+     * As {@link #run(Config)}, reporting every step of every model to {@code listener} (null:
+     * none); steps are numbered across models (model k's step s is reported as k*steps + s).
+     */
+    public static Result run(Config cfg, dev.onelayer.model.train.MetricsListener listener) {
         long t0 = System.nanoTime();
         List<Fit> per = new ArrayList<>();
         List<Double> curve = new ArrayList<>();
         float[] lastP = null, lastQ = null;
         int d = cfg.d();
+        int modelIndex = 0;
         for (int t : cfg.positions()) {
             curve.clear();
-            AugmentedModel m = train(cfg, t + 1, t, curve);
+            AugmentedModel m = train(cfg, t + 1, t, curve, listener, modelIndex++);
             per.add(fit(cfg, m, t + 1, 1.0 / (t + d - 1)).get(0));
             lastP = m.params().get("P").copyValues();
             lastQ = m.params().get("Q").copyValues();
@@ -150,7 +159,7 @@ public final class AugmentedExperiment {
             }
             theory = num / den;
             curve.clear();
-            AugmentedModel m = train(cfg, L, AugmentedModel.ALL_POSITIONS, curve);
+            AugmentedModel m = train(cfg, L, AugmentedModel.ALL_POSITIONS, curve, listener, modelIndex);
             shared.addAll(fit(cfg, m, L, theory));
             lastP = m.params().get("P").copyValues();
             lastQ = m.params().get("Q").copyValues();
@@ -160,7 +169,8 @@ public final class AugmentedExperiment {
         return new Result(cfg, per, shared, theory, lastP, lastQ, lc, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static AugmentedModel train(Config cfg, int len, int position, List<Double> curve) {
+    private static AugmentedModel train(Config cfg, int len, int position, List<Double> curve,
+                                        dev.onelayer.model.train.MetricsListener listener, int modelIndex) {
         ArProcess process = ArProcess.of(cfg.kind(), cfg.d(), len, cfg.start());
         long seed = cfg.seed() * 1000 + position + 1;
         AugmentedModel model = new AugmentedModel(cfg.d(), len, position, 0.1 / Math.sqrt(3.0 * cfg.d()), Rng.stream(seed, Rng.INIT));
@@ -170,6 +180,10 @@ public final class AugmentedExperiment {
         new Trainer<>(model, process, AdamW.adam(), Schedule.cosineWithWarmup(cfg.lr(), 0, cfg.steps(), 0), tc)
                 .listener(sm -> {
                     if (sm.step() % 10 == 0) curve.add(sm.loss() / norm);
+                    if (listener != null) {
+                        listener.onStep(new dev.onelayer.model.train.StepMetrics((long) modelIndex * cfg.steps() + sm.step(),
+                                sm.loss() / norm, sm.lr(), sm.gradNorm(), sm.clipped()));
+                    }
                 }).run();
         return model;
     }

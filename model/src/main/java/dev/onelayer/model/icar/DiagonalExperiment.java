@@ -113,6 +113,11 @@ public final class DiagonalExperiment {
 
     /** Trains and measures. */
     public static Result run(Config cfg) {
+        return run(cfg, null);
+    }
+
+    /** Trains and measures, reporting every step to {@code listener} (null: none), e.g. a progress bar. */
+    public static Result run(Config cfg, dev.onelayer.model.train.MetricsListener listener) {
         boolean rot = cfg.kind() == ArProcess.Kind.ROTATION_BLOCKS;
         ArProcess process = ArProcess.of(cfg.kind(), cfg.d(), cfg.seqLen(), ArProcess.Start.ONES);
         DiagonalAttentionModel model = new DiagonalAttentionModel(cfg.heads(), cfg.seqLen(), cfg.d(), !rot, 0.1,
@@ -121,6 +126,7 @@ public final class DiagonalExperiment {
         TrainerConfig tc = new TrainerConfig(cfg.seed(), cfg.steps(), cfg.batchSize(), chunk, cfg.threads(), 0, 0, 0, 0, null);
         Trainer<SequenceBatch> trainer = new Trainer<>(model, process, AdamW.adam(),
                 Schedule.cosineWithWarmup(cfg.lr(), 0, cfg.steps(), 0), tc);
+        if (listener != null) trainer.listener(listener);
         long t0 = System.nanoTime();
         trainer.run();
         double seconds = (System.nanoTime() - t0) / 1e9;

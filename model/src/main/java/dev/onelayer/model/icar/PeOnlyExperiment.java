@@ -35,16 +35,18 @@ public final class PeOnlyExperiment {
      * @param maxSteps  step budget (repo: 100,000)
      * @param lossStop  stop once the normalised loss (zero predictor = 1) is below this
      * @param seed      root seed ("task" stream draws the data)
+     * @param threads   trainer threads (results do not depend on it; the steps are tiny, so one
+     *                  thread avoids a hand-off per step)
      */
-    public record Config(double mu, int seqLen, int n, double lr, int maxSteps, double lossStop, long seed) {
+    public record Config(double mu, int seqLen, int n, double lr, int maxSteps, double lossStop, long seed, int threads) {
         public Config {
-            if (!(mu > 0) || seqLen < 3 || n < 1 || !(lr > 0) || maxSteps < 0 || !(lossStop >= 0)) {
-                throw new IllegalArgumentException("PeOnlyExperiment: need mu > 0, seqLen >= 3, n >= 1, lr > 0, maxSteps >= 0, lossStop >= 0");
+            if (!(mu > 0) || seqLen < 3 || n < 1 || !(lr > 0) || maxSteps < 0 || !(lossStop >= 0) || threads < 1) {
+                throw new IllegalArgumentException("PeOnlyExperiment: need mu > 0, seqLen >= 3, n >= 1, lr > 0, maxSteps >= 0, lossStop >= 0, threads >= 1");
             }
         }
 
         public static Config reference(double mu, int maxSteps) {
-            return new Config(mu, 30, 1000, 0.5 / 29, maxSteps, 1e-3, 0);
+            return new Config(mu, 30, 1000, 0.5 / 29, maxSteps, 1e-3, 0, 1);
         }
     }
 
@@ -69,19 +71,26 @@ public final class PeOnlyExperiment {
     }
 
     public static Result run(Config cfg) {
+        return run(cfg, null);
+    }
+
+    /** As {@link #run(Config)}, reporting every step (loss normalised by the zero predictor's) to {@code listener} (null: none). */
+    public static Result run(Config cfg, dev.onelayer.model.train.MetricsListener listener) {
         int T = cfg.seqLen();
         ArProcess process = new ArProcess(ArProcess.Kind.SCALAR_COMPLEX, 1, T, ArProcess.Start.ONES, 0, cfg.mu());
         FixedSequences data = FixedSequences.draw(process, cfg.n(), Rng.stream(cfg.seed(), Rng.TASK));
         DiagonalAttentionModel model = DiagonalAttentionModel.positionalOnly(T, 1, true);
         int chunk = Math.max(1, (cfg.n() + 3) / 4);
-        TrainerConfig tc = new TrainerConfig(cfg.seed(), cfg.maxSteps(), cfg.n(), chunk, 2, 0, 0, 0, 0, null);
+        TrainerConfig tc = new TrainerConfig(cfg.seed(), cfg.maxSteps(), cfg.n(), chunk, cfg.threads(), 0, 0, 0, 0, null);
         Trainer<SequenceBatch> trainer = new Trainer<>(model, data, new Sgd(), Schedule.constant(cfg.lr()), tc);
         // |s_t| = 1, so the zero predictor's loss is T - 1 per sequence.
         double zero = T - 1.0;
         long t0 = System.nanoTime();
         double loss = Double.NaN;
         while (trainer.step() < cfg.maxSteps()) {
-            loss = trainer.trainStep().loss() / zero;   // loss before this step's update
+            dev.onelayer.model.train.StepMetrics sm = trainer.trainStep();
+            loss = sm.loss() / zero;   // loss before this step's update
+            if (listener != null) listener.onStep(new dev.onelayer.model.train.StepMetrics(sm.step(), loss, sm.lr(), sm.gradNorm(), sm.clipped()));
             if (loss < cfg.lossStop()) break;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

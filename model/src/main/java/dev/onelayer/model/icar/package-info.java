@@ -18,8 +18,13 @@
  *   <li>{@link dev.onelayer.model.icar.DiagonalExperiment} (issue experiments 1 and 2) and
  *       {@link dev.onelayer.model.icar.AugmentedExperiment} (experiment 3),
  *       {@link dev.onelayer.model.icar.PeOnlyExperiment} (experiment 4): config record to result
- *       record with the theory's values side by side. Not done here: the reference code's general
- *       models (full Q/K/V, LayerNorm, learned absolute positions) for experiment 5.</li>
+ *       record with the theory's values side by side.</li>
+ *   <li>{@link dev.onelayer.model.icar.GeneralAttentionModel} and
+ *       {@link dev.onelayer.model.icar.HaarExperiment} (experiment 5): the reference code's general
+ *       models (full Q/K/V per head, heads summed, linear readout; augmented tokens, or duplicated
+ *       tokens with a learned absolute positional embedding whose softmax score multiplies the
+ *       token score) on Haar O(d), with fixed training/test sets served by
+ *       {@link dev.onelayer.model.icar.EpochSampler}.</li>
  * </ul>
  *
  * <h2>Choices the notes leave open</h2>
@@ -52,6 +57,15 @@
  *   <li><b>Optimiser.</b> Adam (PyTorch defaults) with cosine decay from lr to 0, fresh sequences
  *       every step, initialisation 0.1 N(0,1) (diagonal model, as the repo) and 0.1/sqrt(3d) N(0,1)
  *       (augmented), as in the notes' validated settings.</li>
+ *   <li><b>General models (experiment 5).</b> Kept from the repo: head width = token width D,
+ *       1/sqrt(Dh) score scale, causal linear token score times a causal softmax positional score
+ *       through the same Wq, Wk (non-augmented), no positional term (augmented), tokens duplicated
+ *       {@code ext = 2} times (non-augmented), s_0 = 1/sqrt(d) 1, Adam with a constant lr,
+ *       PyTorch's default initialisation. The readout is either one linear map Wo from the summed
+ *       heads to R^d, or ({@code layerNorm}) the repo's fc_out + LayerNorm (+ residual for the
+ *       augmented model, + output Linear for the non-augmented one). Left out: biases. Loss summed over positions and coordinates (Adam
+ *       is insensitive to the repo's mean); minibatches epoch by epoch from the fixed training
+ *       set.</li>
  * </ul>
  */
 package dev.onelayer.model.icar;

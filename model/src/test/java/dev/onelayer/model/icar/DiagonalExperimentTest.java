@@ -29,7 +29,9 @@ class DiagonalExperimentTest {
     @Test
     void unitaryWithFewerHeadsStopsAtTheRankFloor() {
         // (d - H)/d = 0.5 for d = 10, H = 5; T = 10 (the floor does not depend on T) to keep it short.
-        DiagonalExperiment.Result r = DiagonalExperiment.run(cfg(ArProcess.Kind.UNITARY_DIAGONAL, 5, 10, 300, 32));
+        // 150 steps, measured (seed 0): population loss 0.50031 (300 steps: 0.50005), held-out 0.50594
+        // (its 1.2% gap is the 2048-sequence evaluation noise, the same at 300 steps); 100 steps: 0.542.
+        DiagonalExperiment.Result r = DiagonalExperiment.run(cfg(ArProcess.Kind.UNITARY_DIAGONAL, 5, 10, 150, 32));
         System.out.println(r.summary());
         assertEquals(0.5, r.lossFloor(), 0);
         assertEquals(1, r.populationLoss() / r.lossFloor(), 0.03, () -> "exact population loss not within 3% of (d-H)/d:\n" + r.summary());

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PeOnlyExperimentTest {
 
     private static PeOnlyExperiment.Result run(double mu) {
-        PeOnlyExperiment.Result r = PeOnlyExperiment.run(new PeOnlyExperiment.Config(mu, 30, 64, 0.5 / 29, 3000, 1e-3, 0));
+        PeOnlyExperiment.Result r = PeOnlyExperiment.run(new PeOnlyExperiment.Config(mu, 30, 64, 0.5 / 29, 3000, 1e-3, 0, 2));
         System.out.println(r.summary());
         assertTrue(r.normalisedLoss() < 1e-3, () -> "did not reach the stopping loss:\n" + r.summary());
         return r;

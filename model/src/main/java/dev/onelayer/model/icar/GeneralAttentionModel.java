@@ -1,0 +1,413 @@
+package dev.onelayer.model.icar;
+
+import dev.onelayer.kernel.Kernels;
+import dev.onelayer.model.core.Param;
+import dev.onelayer.model.core.Params;
+import dev.onelayer.model.core.Rng;
+import dev.onelayer.model.core.Workspace;
+import dev.onelayer.model.train.Model;
+
+/**
+ * The reference code's general one-layer models for the Haar-orthogonal experiments (Sander et
+ * al. 2024, Figs 5 and 7; icar.md section 5, {@code augmented.py} and {@code non_augmented.py}):
+ * full query/key/value maps per head, several heads summed, a linear readout.
+ * <pre>
+ *   q_{h,t} = Wq_h x_t,  k_{h,t} = Wk_h x_t,  v_{h,t} = Wv_h x_t           (Wq_h, Wk_h, Wv_h in R^{Dh x D})
+ *   alpha_h[t,t'] = (q_{h,t} . k_{h,t'}) / sqrt(Dh) * pi_h[t,t'],          t' &lt;= t
+ *   pi_h[t,.] = softmax_{t' &lt;= t}((Wq_h E_t) . (Wk_h E_t') / sqrt(Dh))    (non-augmented; 1 when augmented)
+ *   s^_{t+1} = Wo sum_h sum_{t' &lt;= t} alpha_h[t,t'] v_{h,t'}                (Wo in R^{d x Dh})
+ * </pre>
+ * Tokens: augmented {@code x_t = e_t = (0, s_t, s_{t-1})} (D = 3d, causal linear attention, the
+ * positional embeddings unused as in the repo); non-augmented {@code x_t = (s_t, ..., s_t)}
+ * ({@code ext} copies, D = ext d; the repo's "embed_extension = 2") with a learned absolute
+ * positional embedding E in R^{n x D} whose softmax score, through the <b>same</b> Wq_h, Wk_h,
+ * multiplies the linear token score (the repo's positional attention). Per-example loss
+ * {@code sum_{t=0}^{n-1} ||s^_{t+1} - s_{t+1}||^2} on sequences s_0..s_n.
+ *
+ * <p>Readout, two options. Plain: {@code s^ = Wo o} (without a nonlinearity the repo's fc_out and
+ * readout collapse into this one map). With {@code layerNorm} (the repo's): {@code z = Wf o}
+ * (Wf in R^{D x Dh}), {@code y = gamma * (z - mean z) / sqrt(var z + 1e-5) + beta}, then the
+ * augmented model reads the first d coordinates of {@code x_t + y} (= of y, the first block of
+ * e_t is 0; the repo's residual) and the non-augmented one applies {@code Wr in R^{d x D}}.
+ * Left out from the repo either way: biases.
+ *
+ * <p>Work per chunk is head by head (Q, K, V of one head for the whole chunk, then per example
+ * n x n score blocks through {@link Kernels#gemm}), so memory does not grow with H; the backward
+ * recomputes the head's projections and scores instead of saving them.
+ */
+public final class GeneralAttentionModel implements Model<SequenceBatch> {
+
+    private final int d, width, heads, headWidth, n, ext;
+    private final boolean augmented;
+    private final float invSqrt;
+    private final Params params = new Params();
+    private final boolean layerNorm;
+    private final Param wq, wk, wv, wo, pe, wf, gamma, beta, wr;
+    private static final double LN_EPS = 1e-5;
+
+    /**
+     * @param d         state dimension
+     * @param n         positions: tokens x_0..x_{n-1}; batches hold s_0..s_n
+     * @param heads     H
+     * @param headWidth Dh (the repo: D)
+     * @param ext       non-augmented copies of s_t per token (the repo: 2); ignored when augmented
+     * @param augmented augmented tokens and no positional attention, or duplicated tokens with it
+     * @param init      PyTorch defaults: Linear weights U(-1/sqrt(fan_in), 1/sqrt(fan_in)), E ~ N(0, 1)
+     */
+    public GeneralAttentionModel(int d, int n, int heads, int headWidth, int ext, boolean augmented, Rng init) {
+        this(d, n, heads, headWidth, ext, augmented, false, init);
+    }
+
+    /** As above; {@code layerNorm} selects the repo's fc_out + LayerNorm readout (class docs). */
+    public GeneralAttentionModel(int d, int n, int heads, int headWidth, int ext, boolean augmented, boolean layerNorm, Rng init) {
+        if (d < 1 || n < 1 || heads < 1 || headWidth < 1 || (!augmented && ext < 1)) {
+            throw new IllegalArgumentException("GeneralAttentionModel: d=" + d + ", n=" + n + ", heads=" + heads + ", headWidth=" + headWidth
+                    + ", ext=" + ext + " must all be positive");
+        }
+        if (init == null) throw new IllegalArgumentException("GeneralAttentionModel: init rng is null");
+        this.d = d;
+        this.n = n;
+        this.heads = heads;
+        this.headWidth = headWidth;
+        this.augmented = augmented;
+        this.ext = augmented ? 3 : ext;
+        this.width = augmented ? 3 * d : ext * d;
+        this.invSqrt = (float) (1 / Math.sqrt(headWidth));
+        this.wq = params.add("Wq", heads * headWidth, width);
+        this.wk = params.add("Wk", heads * headWidth, width);
+        this.wv = params.add("Wv", heads * headWidth, width);
+        this.layerNorm = layerNorm;
+        this.wo = layerNorm ? null : params.add("Wo", d, headWidth);
+        this.pe = augmented ? null : params.add("E", n, width);
+        this.wf = layerNorm ? params.add("Wf", width, headWidth) : null;
+        this.gamma = layerNorm ? params.add("gamma", width) : null;
+        this.beta = layerNorm ? params.add("beta", width) : null;
+        this.wr = layerNorm && !augmented ? params.add("Wr", d, width) : null;
+        double bx = 1 / Math.sqrt(width), bo = 1 / Math.sqrt(headWidth);
+        wq.uniform(init, -bx, bx);
+        wk.uniform(init, -bx, bx);
+        wv.uniform(init, -bx, bx);
+        if (wo != null) wo.uniform(init, -bo, bo);
+        if (pe != null) pe.normal(init, 1);
+        if (layerNorm) {
+            wf.uniform(init, -bo, bo);
+            gamma.fill(1f);
+            beta.zeros();
+            if (wr != null) wr.uniform(init, -bx, bx);
+        }
+    }
+
+    @Override
+    public Params params() {
+        return params;
+    }
+
+    public int d() {
+        return d;
+    }
+
+    public int positions() {
+        return n;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public int headWidth() {
+        return headWidth;
+    }
+
+    /** Token width D. */
+    public int width() {
+        return width;
+    }
+
+    public boolean augmented() {
+        return augmented;
+    }
+
+    public boolean layerNorm() {
+        return layerNorm;
+    }
+
+    private void check(SequenceBatch batch, int start, int end) {
+        if (batch == null) throw new IllegalArgumentException("GeneralAttentionModel: batch is null");
+        if (batch.dim != d || batch.len < n) {
+            throw new IllegalArgumentException("GeneralAttentionModel: batch has len=" + batch.len + ", dim=" + batch.dim
+                    + "; model needs len >= " + n + ", dim=" + d);
+        }
+        if (start < 0 || end > batch.n || start >= end) {
+            throw new IllegalArgumentException("GeneralAttentionModel: range [" + start + ", " + end + ") is empty or outside the batch of " + batch.n);
+        }
+    }
+
+    private void tokens(SequenceBatch batch, int start, int m, float[] x) {
+        java.util.Arrays.fill(x, 0, m * n * width, 0f);
+        for (int i = 0; i < m; i++) {
+            for (int t = 0; t < n; t++) {
+                int o = (i * n + t) * width, s = batch.offset(start + i, t);
+                if (augmented) {
+                    System.arraycopy(batch.states, s, x, o + d, d);
+                    if (t > 0) System.arraycopy(batch.states, batch.offset(start + i, t - 1), x, o + 2 * d, d);
+                } else {
+                    for (int c = 0; c < ext; c++) System.arraycopy(batch.states, s, x, o + c * d, d);
+                }
+            }
+        }
+    }
+
+    /**
+     * The positional attention pi_h (H x n x n, row t a distribution over t' &lt;= t, zeros above the
+     * diagonal) into {@code pi}, with the positional queries/keys saved in {@code qp}, {@code kp}
+     * ([n][H Dh]); null when augmented.
+     */
+    private void positional(float[] pi, float[] qp, float[] kp) {
+        float[] v = params.values();
+        int hd = heads * headWidth;
+        Kernels.gemm(false, true, n, hd, width, 1f, v, pe.offset(), width, v, wq.offset(), width, 0f, qp, 0, hd);
+        Kernels.gemm(false, true, n, hd, width, 1f, v, pe.offset(), width, v, wk.offset(), width, 0f, kp, 0, hd);
+        for (int h = 0; h < heads; h++) {
+            int po = h * n * n;
+            Kernels.gemm(false, true, n, n, headWidth, invSqrt, qp, h * headWidth, hd, kp, h * headWidth, hd, 0f, pi, po, n);
+            for (int t = 0; t < n; t++) {
+                int row = po + t * n;
+                // Causal softmax over t' <= t, max-subtracted, summed in index order (float64).
+                float mx = Float.NEGATIVE_INFINITY;
+                for (int s = 0; s <= t; s++) mx = Math.max(mx, pi[row + s]);
+                double sum = 0;
+                for (int s = 0; s <= t; s++) {
+                    float e = (float) Math.exp(pi[row + s] - mx);
+                    pi[row + s] = e;
+                    sum += e;
+                }
+                float inv = (float) (1 / sum);
+                for (int s = 0; s <= t; s++) pi[row + s] *= inv;
+                java.util.Arrays.fill(pi, row + t + 1, row + n, 0f);
+            }
+        }
+    }
+
+    /** The positional attention pi (H x n x n, row-major; all zeros-free rows sum to 1); null when augmented. */
+    public double[] positionalAttention() {
+        if (augmented) return null;
+        int hd = heads * headWidth;
+        float[] pi = new float[heads * n * n];
+        positional(pi, new float[n * hd], new float[n * hd]);
+        double[] out = new double[pi.length];
+        for (int i = 0; i < pi.length; i++) out[i] = pi[i];
+        return out;
+    }
+
+    /** q, k, v of head h for the chunk ([m n][Dh] each). */
+    private void project(float[] x, int m, int h, float[] q, float[] k, float[] vv) {
+        float[] v = params.values();
+        int rows = m * n, wo0 = h * headWidth * width;
+        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wq.offset() + wo0, width, 0f, q, 0, headWidth);
+        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wk.offset() + wo0, width, 0f, k, 0, headWidth);
+        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wv.offset() + wo0, width, 0f, vv, 0, headWidth);
+    }
+
+    /** alpha = (q k^T / sqrt(Dh)) * pi, causal, for example i of the chunk; the raw score into {@code s}. */
+    private void scores(float[] q, float[] k, int i, float[] pi, int h, float[] s, float[] alpha) {
+        int o = i * n * headWidth;
+        Kernels.gemm(false, true, n, n, headWidth, invSqrt, q, o, headWidth, k, o, headWidth, 0f, s, 0, n);
+        for (int t = 0; t < n; t++) {
+            int row = t * n;
+            if (pi == null) {
+                for (int c = 0; c <= t; c++) alpha[row + c] = s[row + c];
+            } else {
+                int pr = h * n * n + row;
+                for (int c = 0; c <= t; c++) alpha[row + c] = s[row + c] * pi[pr + c];
+            }
+            java.util.Arrays.fill(alpha, row + t + 1, row + n, 0f);
+        }
+    }
+
+    /** Predictions s^_1..s^_n per example ([m][n][d], owned by {@code ws}). */
+    public float[] predict(SequenceBatch batch, int start, int end, Workspace ws) {
+        check(batch, start, end);
+        int m = end - start, rows = m * n, hd = heads * headWidth;
+        float[] x = ws.floats("X", rows * width);
+        tokens(batch, start, m, x);
+        float[] pi = null;
+        if (!augmented) {
+            pi = ws.floats("pi", heads * n * n);
+            positional(pi, ws.floats("qp", n * hd), ws.floats("kp", n * hd));
+        }
+        float[] q = ws.floats("q", rows * headWidth), k = ws.floats("k", rows * headWidth), vv = ws.floats("v", rows * headWidth);
+        float[] s = ws.floats("S", n * n), alpha = ws.floats("alpha", n * n);
+        float[] osum = ws.zeroedFloats("O", rows * headWidth);
+        for (int h = 0; h < heads; h++) {
+            project(x, m, h, q, k, vv);
+            for (int i = 0; i < m; i++) {
+                scores(q, k, i, pi, h, s, alpha);
+                int o = i * n * headWidth;
+                Kernels.gemm(false, false, n, headWidth, n, 1f, alpha, 0, n, vv, o, headWidth, 1f, osum, o, headWidth);
+            }
+        }
+        float[] pred = ws.floats("pred", rows * d);
+        float[] v = params.values();
+        if (!layerNorm) {
+            Kernels.gemm(false, true, rows, d, headWidth, 1f, osum, 0, headWidth, v, wo.offset(), headWidth, 0f, pred, 0, d);
+            return pred;
+        }
+        // z = O Wf^T, zHat = (z - mean) / sqrt(var + eps) per row, y = gamma * zHat + beta.
+        float[] z = ws.floats("zHat", rows * width), y = ws.floats("y", rows * width), sig = ws.floats("sigma", rows);
+        Kernels.gemm(false, true, rows, width, headWidth, 1f, osum, 0, headWidth, v, wf.offset(), headWidth, 0f, z, 0, width);
+        int go = gamma.offset(), bo = beta.offset();
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            double mean = 0, var = 0;
+            for (int c = 0; c < width; c++) mean += z[o + c];
+            mean /= width;
+            for (int c = 0; c < width; c++) var += (z[o + c] - mean) * (z[o + c] - mean);
+            double sd = Math.sqrt(var / width + LN_EPS);
+            sig[r] = (float) sd;
+            for (int c = 0; c < width; c++) {
+                z[o + c] = (float) ((z[o + c] - mean) / sd);
+                y[o + c] = v[go + c] * z[o + c] + v[bo + c];
+            }
+        }
+        if (augmented) {
+            for (int r = 0; r < rows; r++) System.arraycopy(y, r * width, pred, r * d, d);
+        } else {
+            Kernels.gemm(false, true, rows, d, width, 1f, y, 0, width, v, wr.offset(), width, 0f, pred, 0, d);
+        }
+        return pred;
+    }
+
+    @Override
+    public double forward(SequenceBatch batch, int start, int end, Workspace ws) {
+        float[] pred = predict(batch, start, end, ws);
+        int m = end - start;
+        float[] res = ws.floats("residual", m * n * d);
+        double loss = 0;
+        for (int i = 0; i < m; i++) {
+            for (int t = 0; t < n; t++) {
+                int o = (i * n + t) * d, so = batch.offset(start + i, t + 1);
+                for (int c = 0; c < d; c++) {
+                    float r = pred[o + c] - batch.states[so + c];
+                    res[o + c] = r;
+                    loss += (double) r * r;
+                }
+            }
+        }
+        return loss;
+    }
+
+    @Override
+    public void backward(SequenceBatch batch, int start, int end, Workspace ws, float scale, float[] grad) {
+        check(batch, start, end);
+        int m = end - start, rows = m * n, hd = heads * headWidth;
+        float[] res = ws.saved("residual");
+        if (res.length != rows * d) throw new IllegalStateException("GeneralAttentionModel.backward: forward ran on a different range");
+        float[] v = params.values();
+        float[] x = ws.saved("X"), osum = ws.saved("O");
+        float[] g = ws.floats("G", rows * d);
+        for (int i = 0; i < g.length; i++) g[i] = 2f * scale * res[i];
+        float[] dO = ws.floats("dO", rows * headWidth);
+        if (!layerNorm) {
+            // pred = O Wo^T: dWo = G^T O, dO = G Wo.
+            Kernels.gemm(true, false, d, headWidth, rows, 1f, g, 0, d, osum, 0, headWidth, 1f, grad, wo.offset(), headWidth);
+            Kernels.gemm(false, false, rows, headWidth, d, 1f, g, 0, d, v, wo.offset(), headWidth, 0f, dO, 0, headWidth);
+        } else {
+            layerNormBackward(g, osum, rows, ws, grad, dO);
+        }
+
+        float[] pi = augmented ? null : ws.saved("pi");
+        float[] dPi = augmented ? null : ws.zeroedFloats("dPi", heads * n * n);
+        float[] q = ws.floats("q", rows * headWidth), k = ws.floats("k", rows * headWidth), vv = ws.floats("v", rows * headWidth);
+        float[] dq = ws.floats("dq", rows * headWidth), dk = ws.floats("dk", rows * headWidth), dv = ws.floats("dv", rows * headWidth);
+        float[] s = ws.floats("S", n * n), alpha = ws.floats("alpha", n * n), dA = ws.floats("dA", n * n);
+        for (int h = 0; h < heads; h++) {
+            project(x, m, h, q, k, vv);
+            for (int i = 0; i < m; i++) {
+                int o = i * n * headWidth;
+                scores(q, k, i, pi, h, s, alpha);
+                // out_i += alpha V: dalpha = dO V^T (causal part), dV = alpha^T dO.
+                Kernels.gemm(false, true, n, n, headWidth, 1f, dO, o, headWidth, vv, o, headWidth, 0f, dA, 0, n);
+                Kernels.gemm(true, false, n, headWidth, n, 1f, alpha, 0, n, dO, o, headWidth, 0f, dv, o, headWidth);
+                for (int t = 0; t < n; t++) {
+                    int row = t * n;
+                    if (pi != null) {
+                        int pr = h * n * n + row;
+                        for (int c = 0; c <= t; c++) {
+                            dPi[pr + c] += dA[row + c] * s[row + c];
+                            dA[row + c] *= pi[pr + c] * invSqrt;
+                        }
+                    } else {
+                        for (int c = 0; c <= t; c++) dA[row + c] *= invSqrt;
+                    }
+                    java.util.Arrays.fill(dA, row + t + 1, row + n, 0f);
+                }
+                // score = q k^T / sqrt(Dh): dq = dS k, dk = dS^T q (dA now holds dS / sqrt(Dh)).
+                Kernels.gemm(false, false, n, headWidth, n, 1f, dA, 0, n, k, o, headWidth, 0f, dq, o, headWidth);
+                Kernels.gemm(true, false, n, headWidth, n, 1f, dA, 0, n, q, o, headWidth, 0f, dk, o, headWidth);
+            }
+            int w0 = h * headWidth * width;
+            Kernels.gemm(true, false, headWidth, width, rows, 1f, dq, 0, headWidth, x, 0, width, 1f, grad, wq.offset() + w0, width);
+            Kernels.gemm(true, false, headWidth, width, rows, 1f, dk, 0, headWidth, x, 0, width, 1f, grad, wk.offset() + w0, width);
+            Kernels.gemm(true, false, headWidth, width, rows, 1f, dv, 0, headWidth, x, 0, width, 1f, grad, wv.offset() + w0, width);
+        }
+        if (augmented) return;
+        positionalBackward(ws, grad, pi, dPi, hd, v);
+    }
+
+    /** From dL/dpred (g) back to dL/dO through the LayerNorm readout, adding Wr, gamma, beta, Wf gradients. */
+    private void layerNormBackward(float[] g, float[] osum, int rows, Workspace ws, float[] grad, float[] dO) {
+        float[] v = params.values();
+        float[] zHat = ws.saved("zHat"), y = ws.saved("y"), sig = ws.saved("sigma");
+        float[] dy = ws.zeroedFloats("dy", rows * width);
+        if (augmented) {
+            for (int r = 0; r < rows; r++) System.arraycopy(g, r * d, dy, r * width, d);
+        } else {
+            // pred = y Wr^T: dWr = G^T y, dy = G Wr.
+            Kernels.gemm(true, false, d, width, rows, 1f, g, 0, d, y, 0, width, 1f, grad, wr.offset(), width);
+            Kernels.gemm(false, false, rows, width, d, 1f, g, 0, d, v, wr.offset(), width, 0f, dy, 0, width);
+        }
+        int go = gamma.offset(), bo = beta.offset();
+        float[] dz = ws.floats("dz", rows * width);
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            double m1 = 0, m2 = 0;
+            for (int c = 0; c < width; c++) {
+                grad[go + c] += dy[o + c] * zHat[o + c];
+                grad[bo + c] += dy[o + c];
+                double dh = (double) dy[o + c] * v[go + c];
+                m1 += dh;
+                m2 += dh * zHat[o + c];
+            }
+            m1 /= width;
+            m2 /= width;
+            // dz = (dzHat - mean(dzHat) - zHat mean(dzHat zHat)) / sigma.
+            for (int c = 0; c < width; c++) dz[o + c] = (float) (((double) dy[o + c] * v[go + c] - m1 - zHat[o + c] * m2) / sig[r]);
+        }
+        // z = O Wf^T: dWf = dz^T O, dO = dz Wf.
+        Kernels.gemm(true, false, width, headWidth, rows, 1f, dz, 0, width, osum, 0, headWidth, 1f, grad, wf.offset(), headWidth);
+        Kernels.gemm(false, false, rows, headWidth, width, 1f, dz, 0, width, v, wf.offset(), headWidth, 0f, dO, 0, headWidth);
+    }
+
+    private void positionalBackward(Workspace ws, float[] grad, float[] pi, float[] dPi, int hd, float[] v) {
+        // pi = softmax(Z): dZ = pi * (dPi - <pi, dPi>_row); Z = Qp Kp^T / sqrt(Dh).
+        float[] qp = ws.saved("qp"), kp = ws.saved("kp");
+        float[] dqp = ws.zeroedFloats("dqp", n * hd), dkp = ws.zeroedFloats("dkp", n * hd);
+        for (int h = 0; h < heads; h++) {
+            int po = h * n * n;
+            for (int t = 0; t < n; t++) {
+                int row = po + t * n;
+                double dot = 0;
+                for (int c = 0; c <= t; c++) dot += (double) pi[row + c] * dPi[row + c];
+                for (int c = 0; c <= t; c++) dPi[row + c] = (float) (pi[row + c] * (dPi[row + c] - dot)) * invSqrt;
+                java.util.Arrays.fill(dPi, row + t + 1, row + n, 0f);
+            }
+            Kernels.gemm(false, false, n, headWidth, n, 1f, dPi, po, n, kp, h * headWidth, hd, 0f, dqp, h * headWidth, hd);
+            Kernels.gemm(true, false, n, headWidth, n, 1f, dPi, po, n, qp, h * headWidth, hd, 0f, dkp, h * headWidth, hd);
+        }
+        // Qp = E Wq^T, Kp = E Wk^T: dWq += dQp^T E, dWk += dKp^T E, dE += dQp Wq + dKp Wk.
+        Kernels.gemm(true, false, hd, width, n, 1f, dqp, 0, hd, v, pe.offset(), width, 1f, grad, wq.offset(), width);
+        Kernels.gemm(true, false, hd, width, n, 1f, dkp, 0, hd, v, pe.offset(), width, 1f, grad, wk.offset(), width);
+        Kernels.gemm(false, false, n, width, hd, 1f, dqp, 0, hd, v, wq.offset(), width, 1f, grad, pe.offset(), width);
+        Kernels.gemm(false, false, n, width, hd, 1f, dkp, 0, hd, v, wk.offset(), width, 1f, grad, pe.offset(), width);
+    }
+}
