@@ -20,7 +20,8 @@ final class Experiments {
 
     static List<Supplier<Object>> families() {
         return List.of(
-                ToyCommand::new
+                ToyCommand::new,
+                dev.onelayer.cli.markov.MarkovCommand::new
                 // scb, icar, markov, lowrank: added by the paper issues
         );
     }

@@ -78,6 +78,12 @@ public record TrainConfig(double p, double q, int order, InitialLaw initialLaw,
         if (chunkSize < 1 || threads < 1) {
             throw new IllegalArgumentException("TrainConfig: chunkSize=" + chunkSize + " and threads=" + threads + " must be at least 1");
         }
+        try {
+            dev.onelayer.model.optim.Schedule.oneCycle(lr, steps, warmupFraction, divFactor, finalDivFactor);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("TrainConfig: steps=" + steps + " with warm-up fraction " + warmupFraction
+                    + " does not make a one-cycle schedule (needs warm-up fraction x steps > 1, e.g. steps >= 51 at 2%): " + e.getMessage());
+        }
         if (init == Init.UNIGRAM && architecture != Architecture.THEORY) {
             throw new IllegalArgumentException("TrainConfig: the unigram init theta_pi is defined for the theory model only");
         }
