@@ -22,6 +22,7 @@ final class Experiments {
         return List.of(
                 dev.onelayer.cli.scb.ScbCommand::new,
                 dev.onelayer.cli.icar.IcarCommand::new,
+                dev.onelayer.cli.markov.MarkovCommand::new,
                 dev.onelayer.cli.lowrank.LowRankCommand::new,
                 ToyCommand::new
         );

@@ -7,7 +7,6 @@ import dev.onelayer.model.core.Param;
 import dev.onelayer.model.core.Params;
 import dev.onelayer.model.core.Rng;
 import dev.onelayer.model.core.Workspace;
-import dev.onelayer.model.train.Model;
 
 /**
  * The single-layer transformer of the paper's Section 3 (markov.md section 2 "Theory model", the
@@ -30,7 +29,7 @@ import dev.onelayer.model.train.Model;
  * and the attention as one fused causal softmax call ({@link Attention#softmax}), saving what the
  * backward needs in the chunk's workspace.
  */
-public final class TheoryModel implements Model<MarkovBatch> {
+public final class TheoryModel implements MarkovModel {
 
     /**
      * Shape of the model.
@@ -135,7 +134,13 @@ public final class TheoryModel implements Model<MarkovBatch> {
         return e;
     }
 
+    @Override
+    public int seqLen() {
+        return n;
+    }
+
     /** The positional embeddings p, {@code [N][d]}. */
+    @Override
     public Param positions() {
         return pos;
     }
@@ -271,6 +276,7 @@ public final class TheoryModel implements Model<MarkovBatch> {
      * {@code [start, end)}, written as {@code out[(i − start)·N + n]}; returns the summed
      * per-sequence loss like {@link #forward}.
      */
+    @Override
     public double predict(MarkovBatch batch, int start, int end, Workspace ws, float[] out) {
         double loss = forward(batch, start, end, ws);
         int rows = (end - start) * n;
