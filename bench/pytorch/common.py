@@ -1,7 +1,8 @@
 """Timing and output shared by the training-step scripts (see bench/README.md, "Training steps vs PyTorch").
 
 A step function is timed after a warm-up: `repeats` runs of k steps each (k chosen so one run takes
-about `run_seconds`), and the median time per step is reported, with the fastest and slowest run.
+about `run_seconds`), and the median time per step is reported, with the fastest and slowest run;
+the median process CPU time per step is recorded alongside.
 Results are printed and, with --out, appended to a JSON-lines file, one object per measurement.
 """
 import argparse
@@ -44,11 +45,12 @@ def measure(step, args):
         n += 1
     per = (time.perf_counter() - t0) / n
     k = max(1, int(round(args.run_seconds / per)))
-    runs = []
+    runs, cpu = [], []
     for _ in range(args.repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(k):
             step()
+        cpu.append((time.process_time() - c) / k)
         runs.append((time.perf_counter() - t) / k)
     med = statistics.median(runs)
     return {
@@ -56,6 +58,11 @@ def measure(step, args):
         "steps_per_second": 1.0 / med,
         "fastest_seconds_per_step": min(runs),
         "slowest_seconds_per_step": max(runs),
+        # CPU time of the whole process (all its threads): with one thread, what the step costs
+        # whatever share of a core the process got on a loaded machine.
+        "cpu_seconds_per_step": statistics.median(cpu),
+        "fastest_cpu_seconds_per_step": min(cpu),
+        "slowest_cpu_seconds_per_step": max(cpu),
         "steps_per_run": k,
         "runs": args.repeats,
         "warmup_steps": n,

@@ -6,7 +6,9 @@
 # For every case the JMH benchmark runs first (under /tmp/jmh.lock, waiting for other JMH runs as
 # bench/run.sh does), then the PyTorch script for the same model, shape, optimizer and thread
 # count, so both see about the same load on a shared machine; the load average is logged before
-# each. Results: OUT_DIR/jmh-<case>.json, OUT_DIR/pytorch.jsonl, OUT_DIR/load.log and
+# each. Single-threaded cases are also timed by thread CPU time outside JMH (CpuTimeHarness), since
+# on a loaded machine wall time mostly measures the share of a core a process got. Results:
+# OUT_DIR/jmh-<case>.json, OUT_DIR/java-cpu.jsonl, OUT_DIR/pytorch.jsonl, OUT_DIR/load.log and
 # OUT_DIR/table.md (bench/pytorch/table.py). Defaults: bench/results/train, all cases.
 # Env: JAVA (java on PATH), PYTHON (/usr/bin/python3, Debian's python3-torch), JMH_OPTS,
 # SKIP_BUILD=1 to reuse bench/target/benchmarks.jar.
@@ -59,6 +61,11 @@ for c in "${cases[@]}"; do
     break
   done
   grep -E "^(Iteration|Result)|ms/op|us/op" "$out/jmh-$name.log" | tail -n 3 || true
+  if [[ "$name" == scb-* || "$name" == *-t1 ]]; then
+    # Single-threaded cases: also the benchmark thread's CPU time per step (CpuTimeHarness).
+    "$java_bin" --add-modules jdk.incubator.vector -Donelayer.kernel.log=false -cp "$jar" \
+      dev.onelayer.bench.train.CpuTimeHarness "$name" 2>/dev/null | tee -a "$out/java-cpu.jsonl"
+  fi
   echo "$(date -u +%FT%TZ) $name torch load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/load.log"
   # shellcheck disable=SC2086
   (cd "$here" && "$py" $torch --case "$name" --out "$out/pytorch.jsonl")

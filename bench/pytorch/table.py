@@ -3,7 +3,9 @@
     /usr/bin/python3 bench/pytorch/table.py bench/results/train > table.md
 
 onelayer steps/s = 1 / JMH average time (mean over forks x iterations; +- is JMH's 99.9% half-width,
-relative). PyTorch steps/s = 1 / median time per step over the runs (range: fastest to slowest run).
+relative). PyTorch steps/s = 1 / median time per step over the runs (range: slowest to fastest run).
+CPU columns (one-thread cases): median CPU time per step, the benchmark thread's for onelayer
+(CpuTimeHarness, outside JMH) and the process's for PyTorch; CPU ratio = PyTorch / onelayer.
 """
 import glob
 import json
@@ -42,17 +44,23 @@ def jmh(path):
     return 1.0 / sec, rel
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "bench/results/train"
-    torch_rows = {}
-    tp = os.path.join(out, "pytorch.jsonl")
-    if os.path.exists(tp):
-        for line in open(tp):
+def lines(path):
+    """JSON lines keyed by "case"; the last row of a case wins."""
+    rows = {}
+    if os.path.exists(path):
+        for line in open(path):
             if line.strip():
                 r = json.loads(line)
-                torch_rows[r["case"]] = r           # the last run of a case wins
-    print("| model | shape | threads | onelayer steps/s | PyTorch steps/s | ratio | target | met |")
-    print("|---|---|---:|---:|---:|---:|---:|---|")
+                rows[r["case"]] = r
+    return rows
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "bench/results/train"
+    torch_rows, java_cpu = lines(os.path.join(out, "pytorch.jsonl")), lines(os.path.join(out, "java-cpu.jsonl"))
+    print("| model | shape | threads | onelayer steps/s | PyTorch steps/s | ratio | target | met "
+          "| CPU ms/step onelayer | CPU ms/step PyTorch | CPU ratio |")
+    print("|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     version = ""
     for path in sorted(glob.glob(os.path.join(out, "jmh-*.json")), key=os.path.getmtime):
         case = os.path.basename(path)[4:-5]
@@ -63,15 +71,20 @@ def main():
         model, shape, threads, target = describe(case)
         java_sps, rel = j
         if t is None:
-            print(f"| {model} | {shape} | {threads} | {java_sps:.3g} ±{100 * rel:.0f}% | - | - | {target:.0f}x | - |")
+            print(f"| {model} | {shape} | {threads} | {java_sps:.3g} ±{100 * rel:.0f}% | - | - | {target:.0f}x | - | | | |")
             continue
         version = t["torch"]
         torch_sps = t["steps_per_second"]
         lo, hi = 1 / t["slowest_seconds_per_step"], 1 / t["fastest_seconds_per_step"]
         ratio = java_sps / torch_sps
         met = "yes" if ratio >= target else "no"
+        c = java_cpu.get(case)
+        cpu = "| - | - | - |"
+        if c is not None and threads == 1 and "cpu_seconds_per_step" in t:
+            jc, tc = c["cpu_seconds_per_step"], t["cpu_seconds_per_step"]
+            cpu = f"| {1e3 * jc:.3g} | {1e3 * tc:.3g} | {tc / jc:.1f}x |"
         print(f"| {model} | {shape} | {threads} | {java_sps:.3g} ±{100 * rel:.0f}% | {torch_sps:.3g} ({lo:.3g}-{hi:.3g}) "
-              f"| {ratio:.1f}x | {target:.0f}x | {met} |")
+              f"| {ratio:.1f}x | {target:.0f}x | {met} {cpu}")
     print()
     print(f"PyTorch {version} (Debian python3-torch), float32; onelayer on the JVM that ran JMH. "
           "Ratio = onelayer / PyTorch steps per second.")
