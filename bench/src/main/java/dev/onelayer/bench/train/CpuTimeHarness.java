@@ -17,7 +17,7 @@ import java.util.Locale;
  *       dev.onelayer.bench.train.CpuTimeHarness scb-PPPD [warmupSeconds runSeconds runs]
  * </pre>
  * Prints one JSON object: the case, the median wall and CPU seconds per step over the runs, and
- * their ranges. Cases: {@code scb-<algorithm>}, {@code icar-<shape>-t1}, {@code markov-t1}.
+ * their ranges. Cases: {@code scb-<algorithm>}, {@code icar-<shape>-t1}, {@code markov-t1}, {@code lowrank-t1}.
  */
 public final class CpuTimeHarness {
 
@@ -75,6 +75,11 @@ public final class CpuTimeHarness {
             MarkovStepBenchmark b = new MarkovStepBenchmark();
             b.threads = 1;
             b.tied = false;
+            b.setup();
+            return b::step;
+        }
+        if (name.equals("lowrank-t1")) {
+            LowRankStepBenchmark b = new LowRankStepBenchmark();
             b.setup();
             return b::step;
         }

@@ -5,7 +5,7 @@ import dev.onelayer.model.markov.BinaryChain;
 import dev.onelayer.model.markov.MarkovBatch;
 import dev.onelayer.model.markov.MarkovTask;
 import dev.onelayer.model.markov.MarkovTraining;
-import dev.onelayer.model.markov.TheoryModel;
+import dev.onelayer.model.markov.MarkovModel;
 import dev.onelayer.model.markov.TrainConfig;
 import dev.onelayer.model.optim.AdamW;
 import dev.onelayer.model.optim.Schedule;
@@ -52,7 +52,7 @@ public class MarkovStepBenchmark {
     public void setup() {
         TrainConfig paper = TrainConfig.paper(0.2, 0.3, tied);
         TrainConfig c = paper.withModel(8, tied, paper.window()).withParallelism(8, threads);
-        TheoryModel model = MarkovTraining.initialModel(c);
+        MarkovModel model = MarkovTraining.initialModel(c);
         MarkovTask source = new MarkovTask(BinaryChain.of(c.p(), c.q()), c.seqLen());
         ReplayTask<MarkovBatch> task = new ReplayTask<>(source, c.batchSize(), Rng.stream(c.seed(), Rng.DATA));
         AdamW adamw = new AdamW(c.beta1(), c.beta2(), c.eps(), c.weightDecay(), true);
