@@ -56,8 +56,8 @@ def main():
         loss.backward()
         with torch.no_grad():
             for w in (w_q, w_k, w_v):
-                w -= args.lr * w.grad
-            w_o -= lr_o * w_o.grad
+                w.sub_(args.lr * w.grad)  # in place: rebinding would make the names local
+            w_o.sub_(lr_o * w_o.grad)
         return loss
 
     result = common.measure(step, args)
