@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * clock over repeated calls, no forking, no statistics: the JMH suite in {@code bench/} is the
  * real measurement.
  */
-@Command(name = "bench-quick", description = "~10 s kernel sanity benchmark: GEMM 256^3 and dot 1024, in-use vs scalar.")
+@Command(name = "bench-quick", mixinStandardHelpOptions = true, description = "~10 s kernel sanity benchmark: GEMM 256^3 and dot 1024, in-use vs scalar.")
 final class BenchQuick implements Runnable {
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 
 /** {@code onelayer info}: the kernel implementation in use, vector width, JDK and threads. */
-@Command(name = "info", description = "Print the kernel implementation, vector width, JDK and threads.")
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Print the kernel implementation, vector width, JDK and threads.")
 final class Info implements Runnable {
 
     @Spec

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 
 /** {@code onelayer list}: the experiment families with their subcommands, then the tools. */
-@Command(name = "list", description = "List the experiments and tools.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the experiments and tools.")
 final class ListCommand implements Runnable {
 
     @Spec

@@ -151,4 +151,28 @@ class MainTest {
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
+
+    /** Every command and subcommand answers {@code --help} with its usage and exit code 0. */
+    @Test
+    void everyCommandHasHelp() {
+        List<List<String>> paths = new java.util.ArrayList<>();
+        collect(Main.commandLine(), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() > 20, "command paths: " + paths);
+        for (List<String> path : paths) {
+            List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            Run r = run(args.toArray(new String[0]));
+            assertEquals(0, r.code(), path + " --help; stderr: " + r.err());
+            assertTrue(r.out().contains("Usage:"), path + ": " + r.out());
+        }
+    }
+
+    private static void collect(picocli.CommandLine cmd, List<String> path, List<List<String>> paths) {
+        for (java.util.Map.Entry<String, picocli.CommandLine> e : cmd.getSubcommands().entrySet()) {
+            List<String> p = new java.util.ArrayList<>(path);
+            p.add(e.getKey());
+            paths.add(p);
+            collect(e.getValue(), p, paths);
+        }
+    }
 }

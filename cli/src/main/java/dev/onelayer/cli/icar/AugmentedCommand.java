@@ -29,7 +29,7 @@ import java.util.Map;
  * 1/(t+d-1), and of one model shared over all positions against the best shared step
  * {@code sum t / sum (t^2 + (d-1) t)}; the loss against t; the P and Q block structure.
  */
-@Command(name = "augmented", description = "Exp 3: augmented tokens; trained predictor = one GD step, eta vs 1/(t+d-1) and the best shared step.")
+@Command(name = "augmented", mixinStandardHelpOptions = true, description = "Exp 3: augmented tokens; trained predictor = one GD step, eta vs 1/(t+d-1) and the best shared step.")
 public final class AugmentedCommand implements Runnable {
 
     @Mixin

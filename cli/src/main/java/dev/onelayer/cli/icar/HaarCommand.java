@@ -27,7 +27,7 @@ import java.util.Map;
  * sets: loss curves, stability, and where the learned positional attention concentrates
  * (non-augmented) or the key-query / value block structure (augmented).
  */
-@Command(name = "haar", description = "Exp 5: general models (full Q/K/V, heads) on Haar O(d): loss curves, where positional attention concentrates.")
+@Command(name = "haar", mixinStandardHelpOptions = true, description = "Exp 5: general models (full Q/K/V, heads) on Haar O(d): loss curves, where positional attention concentrates.")
 public final class HaarCommand implements Runnable {
 
     @Mixin

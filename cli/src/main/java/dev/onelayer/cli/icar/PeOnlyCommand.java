@@ -27,7 +27,7 @@ import java.util.Map;
  * until the normalised loss is below 1e-3); for each mu the heatmap of P and the profile of row
  * T-2, expected to go from oscillating (mu = 50) to monotone (mu = 300).
  */
-@Command(name = "pe-only", description = "Exp 4: PE-only d=1, mu sweep: positional rows from oscillating (mu=50) to monotone (mu=300).")
+@Command(name = "pe-only", mixinStandardHelpOptions = true, description = "Exp 4: PE-only d=1, mu sweep: positional rows from oscillating (mu=50) to monotone (mu=300).")
 public final class PeOnlyCommand implements Runnable {
 
     /** Row T-2 end values read off the repo's saved results (icar.md section 4), by mu. */

@@ -25,7 +25,7 @@ import java.util.Map;
  * p_{r,r} -&gt; -1/(2c) (s_{t+1} = 2 cos(theta) s_t - s_{t-1}); then the same with fewer heads
  * (d/2 suffice).
  */
-@Command(name = "rotation", description = "Exp 2: 2x2 rotations, diagonal heads + PE: C = c blockdiag(J), PE ratio -1/2; d/2 heads suffice.")
+@Command(name = "rotation", mixinStandardHelpOptions = true, description = "Exp 2: 2x2 rotations, diagonal heads + PE: C = c blockdiag(J), PE ratio -1/2; d/2 heads suffice.")
 public final class RotationCommand implements Runnable {
 
     @Mixin

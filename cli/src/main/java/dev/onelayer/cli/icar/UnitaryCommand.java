@@ -28,7 +28,7 @@ import java.util.Map;
  * shared positional matrix: with H &gt;= d heads, C = B^T A -&gt; c I and p_{r,r+1} -&gt; 1/c; then a
  * sweep over H &lt; d comparing the loss with the rank floor (d - H)/d.
  */
-@Command(name = "unitary", description = "Exp 1: unitary W, diagonal heads + PE: C = cI, c*p = 1 on the newest token; H < d floor sweep.")
+@Command(name = "unitary", mixinStandardHelpOptions = true, description = "Exp 1: unitary W, diagonal heads + PE: C = cI, c*p = 1 on the newest token; H < d floor sweep.")
 public final class UnitaryCommand implements Runnable {
 
     @Mixin

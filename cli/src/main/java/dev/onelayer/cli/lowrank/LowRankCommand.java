@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
  * {@code onelayer lowrank ...}: Li et al. 2024, one-layer softmax attention + ReLU MLP on
  * orthonormal-pattern classification; weight updates are low rank and W_O prunes well.
  */
-@Command(name = "lowrank", description = "Li et al. 2024: low-rank weight updates and magnitude pruning of a one-layer Transformer.",
+@Command(name = "lowrank", mixinStandardHelpOptions = true, description = "Li et al. 2024: low-rank weight updates and magnitude pruning of a one-layer Transformer.",
         subcommands = {LowRankTrain.class, LowRankSpectra.class, LowRankPrune.class, LowRankLora.class})
 public final class LowRankCommand implements ExperimentFamily, Runnable {
 

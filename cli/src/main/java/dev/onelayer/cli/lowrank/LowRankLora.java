@@ -26,7 +26,7 @@ import java.util.Map;
  * rank r (W = W_init + B A) against the unrestricted run; writes lora.csv, result.json and
  * lora.png/.svg.
  */
-@Command(name = "lora", description = "Train with rank-r (LoRA-style) weight updates; test error against r.")
+@Command(name = "lora", mixinStandardHelpOptions = true, description = "Train with rank-r (LoRA-style) weight updates; test error against r.")
 public final class LowRankLora implements Runnable {
 
     @Mixin

@@ -31,7 +31,7 @@ import java.util.Map;
  * Writes pruning.csv (mean curves), pruning_seeds.csv (per seed), row_norms.csv, result.json,
  * pruning.png, pruning_change.png and row_norms.png (+ .svg).
  */
-@Command(name = "prune", description = "Magnitude vs random vs largest-first pruning of W_O's rows (neurons).")
+@Command(name = "prune", mixinStandardHelpOptions = true, description = "Magnitude vs random vs largest-first pruning of W_O's rows (neurons).")
 public final class LowRankPrune implements Runnable {
 
     @Mixin

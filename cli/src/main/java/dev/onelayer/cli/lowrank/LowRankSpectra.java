@@ -29,7 +29,7 @@ import java.util.Map;
  * with {@code --ks}, the number of dominant singular values for k relevant patterns per class.
  * Writes spectra.csv, rank_scaling.csv (with --ks), result.json and spectra.png/.svg.
  */
-@Command(name = "spectra", description = "Spectra of the weight updates Delta W (low rank = number of relevant patterns).")
+@Command(name = "spectra", mixinStandardHelpOptions = true, description = "Spectra of the weight updates Delta W (low rank = number of relevant patterns).")
 public final class LowRankSpectra implements Runnable {
 
     @Mixin

@@ -23,7 +23,7 @@ import java.util.Map;
  * records train/test error, test hinge and the attention mass on label-relevant tokens; writes
  * curves.csv, result.json and training.png/.svg.
  */
-@Command(name = "train", description = "Train on the pattern task; curves of error and attention on relevant tokens.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train on the pattern task; curves of error and attention on relevant tokens.")
 public final class LowRankTrain implements Runnable {
 
     @Mixin

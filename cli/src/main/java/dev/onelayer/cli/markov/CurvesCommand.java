@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * Experiment 1 ({@code loss1}): loss curves at (p, q) = (0.2, 0.3), p + q &lt; 1, tied and untied;
  * the paper: both reach the entropy rate 0.545.
  */
-@Command(name = "curves", description = "Experiment 1: loss curves at (0.2, 0.3), tied and untied (both should reach the entropy rate 0.545).")
+@Command(name = "curves", mixinStandardHelpOptions = true, description = "Experiment 1: loss curves at (0.2, 0.3), tied and untied (both should reach the entropy rate 0.545).")
 public final class CurvesCommand extends ExperimentCommand {
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Locale;
  * escapes the unigram loss). With {@code --order 2}: (0.2, 0.3), d = 32, L ∈ {1, 4, 8}, 800 steps
  * ({@code loss2-layers}: all stay near the unigram value at 800 iterations).
  */
-@Command(name = "depth", description = "Experiments 5/6: full model with 1..8 layers (order 1: (0.5,0.8) tied; --order 2: k = 2 chain, d = 32, 800 steps).")
+@Command(name = "depth", mixinStandardHelpOptions = true, description = "Experiments 5/6: full model with 1..8 layers (order 1: (0.5,0.8) tied; --order 2: k = 2 chain, d = 32, 800 steps).")
 public final class DepthCommand extends ExperimentCommand {
 
     @Option(names = "--depths", paramLabel = "L1,L2", split = ",", description = "Layer counts (default: 1,2,4,8; with --order 2: 1,4,8).")

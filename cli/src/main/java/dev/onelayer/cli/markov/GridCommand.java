@@ -16,7 +16,7 @@ import java.util.Locale;
  * 1). The paper, with tying: q̂ ≈ q when p + q &lt; 1 and ≈ q/(p+q) when p + q &gt; 1; untied q̂ ≈ q.
  * Writes {@code grid.csv} and heat maps {@code qhat_tied}, {@code qhat_untied} (rows p, columns q).
  */
-@Command(name = "grid", description = "Experiment 3: the (p, q) grid of q-hat, tied and untied (tied: q-hat ~ q if p+q<1, ~ q/(p+q) if p+q>1).")
+@Command(name = "grid", mixinStandardHelpOptions = true, description = "Experiment 3: the (p, q) grid of q-hat, tied and untied (tied: q-hat ~ q if p+q<1, ~ q/(p+q) if p+q>1).")
 public final class GridCommand extends ExperimentCommand {
 
     @Option(names = "--ps", paramLabel = "P1,P2", split = ",", defaultValue = "0.2,0.4,0.5,0.6,0.8,1.0",

@@ -14,7 +14,7 @@ import java.util.Locale;
  * Experiment 6b ({@code loss-masking}, {@code memory-loss}): a k = 2 chain at (0.2, 0.3), the full
  * model with d = 32 and one layer, attention restricted to the last M positions, 800 steps.
  */
-@Command(name = "memory", description = "Experiment 6: k = 2 chain, attention window M in {2, 8, 32, 40, 80, 100} (full model, d = 32, 800 steps).")
+@Command(name = "memory", mixinStandardHelpOptions = true, description = "Experiment 6: k = 2 chain, attention window M in {2, 8, 32, 40, 80, 100} (full model, d = 32, 800 steps).")
 public final class MemoryCommand extends ExperimentCommand {
 
     @Option(names = "--windows", paramLabel = "M1,M2", split = ",", defaultValue = "2,8,32,40,80,100",

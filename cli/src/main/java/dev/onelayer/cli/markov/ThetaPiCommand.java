@@ -17,7 +17,7 @@ import java.util.Locale;
  * λ_min(2(p+q−1)I + Cov(pos)). Thm 2: tied with p + q &gt; 1 (λ_min &gt; 0), θ_π is a local
  * minimum and training stays; untied it is a saddle. Writes {@code thetapi.csv}.
  */
-@Command(name = "theta-pi", description = "Experiment 4: start at theta_pi; report lambda_min(2(p+q-1)I + Cov(pos)) next to whether training stays.")
+@Command(name = "theta-pi", mixinStandardHelpOptions = true, description = "Experiment 4: start at theta_pi; report lambda_min(2(p+q-1)I + Cov(pos)) next to whether training stays.")
 public final class ThetaPiCommand extends ExperimentCommand {
 
     @Option(names = "--pairs", paramLabel = "P:Q,...", split = ",", defaultValue = "0.2:0.3,0.3:0.5,0.4:0.8,0.5:0.8,0.8:0.5,0.9:0.9",

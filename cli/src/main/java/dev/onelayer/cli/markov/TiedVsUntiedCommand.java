@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * Experiment 2 ({@code loss2}, {@code est2}): (p, q) = (0.5, 0.8), p + q &gt; 1, tied and untied; the
  * paper: untied reaches the entropy rate 0.619, tied stays at H(π) = 0.666 and predicts P(1 | previous 0) ≈ π_1 = 0.385 (not p = 0.5).
  */
-@Command(name = "tied-vs-untied", description = "Experiment 2: (0.5, 0.8) tied vs untied (untied -> 0.619; tied stuck at H(pi) = 0.666 with P^(1|0) ~ pi1 = 0.385).")
+@Command(name = "tied-vs-untied", mixinStandardHelpOptions = true, description = "Experiment 2: (0.5, 0.8) tied vs untied (untied -> 0.619; tied stuck at H(pi) = 0.666 with P^(1|0) ~ pi1 = 0.385).")
 public final class TiedVsUntiedCommand extends ExperimentCommand {
 
     @Override

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code onelayer toy ...}: the linear-regression toy that proves the training loop end to end. */
-@Command(name = "toy", description = "Toy linear regression: proves the training loop, output files and charts.",
+@Command(name = "toy", mixinStandardHelpOptions = true, description = "Toy linear regression: proves the training loop, output files and charts.",
         subcommands = {ToyTrain.class})
 public final class ToyCommand implements ExperimentFamily, Runnable {
 

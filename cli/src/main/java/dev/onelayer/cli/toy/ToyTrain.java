@@ -41,7 +41,7 @@ import java.util.Map;
  * noise variance σ²; result.json reports it as {@code noise_floor} next to the final losses, and
  * the relative parameter error {@code ‖W − W*‖_F / ‖W*‖_F}.
  */
-@Command(name = "train", description = "Train the toy linear regression; writes curves.csv, result.json, loss.png/.svg.")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train the toy linear regression; writes curves.csv, result.json, loss.png/.svg.")
 public final class ToyTrain implements Runnable {
 
     static final long DEFAULT_STEPS = 500;
