@@ -27,12 +27,14 @@ import java.util.Map;
 
 /**
  * {@code onelayer scb transfer}: experiment 3 ({@link TransferExperiment}) for each rho: the plateau
- * from scratch and from {@code V0 = (1 - rho) P + rho R} over a sweep of T, the ratio
+ * from scratch and from {@code V0 = (1 - rho) P + rho R} (or, with {@code --pretrain-samples}, from
+ * the V of a model actually pretrained on the task with that transition matrix) over a sweep of T, the ratio
  * scratch/transfer and both exponents in T. Writes {@code transfer.csv} (every seed),
  * {@code transfer_summary.csv}, {@code transfer_exponents.csv}, charts {@code ratio} and
  * {@code plateaus}, and {@code result.json}.
  */
 @Command(name = "transfer", mixinStandardHelpOptions = true, description = {"Transfer from a correlated V0 = (1-rho) P + rho R: plateau ratio scratch/transfer over rho and T.",
+                "With --pretrain-samples S, V0 is the V of a model pretrained for S samples on the task with P_pre = (1-rho) P + rho R.",
                 "--steps caps each run at steps x batch samples (default: 2e6 samples)."})
 public final class ScbTransfer implements Runnable {
 
@@ -66,6 +68,11 @@ public final class ScbTransfer implements Runnable {
             description = "Plateau ends when this fraction of the scratch start's loss gap is closed (default: ${DEFAULT-VALUE}).")
     double fraction;
 
+    @Option(names = "--pretrain-samples", paramLabel = "S", defaultValue = "0",
+            description = "0: V0 = (1-rho) P + rho R directly; S > 0: V0 from a model trained for S samples on the task with that P "
+                    + "(same optimizer and batch; A restarts uniform) (default: ${DEFAULT-VALUE}).")
+    long pretrainSamples;
+
     @Spec
     CommandSpec spec;
 
@@ -84,6 +91,9 @@ public final class ScbTransfer implements Runnable {
         ScbArgs.atLeast("--steps", steps, 1);
         long maxSamples = ScbArgs.samples(steps, batch);
         ScbArgs.threads(options);
+        if (pretrainSamples != 0 && pretrainSamples < batch) {
+            throw new UsageException("--pretrain-samples must be 0 or at least the batch (" + batch + "), got " + pretrainSamples);
+        }
         Path dir = options.validate("scb-transfer");
 
         int nt = seqLens.length, nr = rhos.length;
@@ -93,7 +103,7 @@ public final class ScbTransfer implements Runnable {
             dev.onelayer.model.scb.RunListener listener = ScbArgs.listener(progress);
             for (double rho : rhos) {
                 results.add(TransferExperiment.run(new TransferExperiment.Config(task, seqLens, rho, batch, seeds, options.seed(), opt, fraction,
-                        maxSamples), listener, options.threads()));
+                        maxSamples, pretrainSamples), listener, options.threads()));
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -188,6 +198,8 @@ public final class ScbTransfer implements Runnable {
         cfg.put("optimizer", opt.toString());
         cfg.put("fraction", fraction);
         cfg.put("max_samples_per_run", maxSamples);
+        cfg.put("pretrain_samples", pretrainSamples);
+        cfg.put("start", pretrainSamples > 0 ? "V of a model pretrained on P_pre = (1-rho) P + rho R" : "V0 = (1-rho) P + rho R");
         json.put("config", cfg);
         List<Map<String, Object>> res = new ArrayList<>();
         for (int r = 0; r < nr; r++) {

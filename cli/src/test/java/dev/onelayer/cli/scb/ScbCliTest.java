@@ -122,6 +122,16 @@ class ScbCliTest {
     }
 
     @Test
+    void transferFromAPretrainedModel(@TempDir Path tmp) throws IOException {
+        Map<String, Object> json = runOk(tmp.resolve("t"), "scb", "transfer", "--quiet", "--vocab", "3", "--sparsity", "1", "--seq-lens", "4,8",
+                "--rhos", "0.8", "--seeds", "1", "--steps", "400", "--pretrain-samples", "2000");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cfg = (Map<String, Object>) json.get("config");
+        assertEquals(2000, ((Number) cfg.get("pretrain_samples")).intValue());
+        assertEquals(1 + 2, checkCsv(tmp.resolve("t/transfer_summary.csv")).size());
+    }
+
+    @Test
     void softmaxWritesHeatmapsAndLossCurves(@TempDir Path tmp) throws IOException {
         Map<String, Object> json = runOk(tmp.resolve("s"), "scb", "softmax", "--quiet", "--vocab", "3", "--seq-len", "6", "--steps", "10",
                 "--eval-every", "320", "--eval-size", "32");
@@ -150,6 +160,7 @@ class ScbCliTest {
                 {"--steps", "scb", "recovery", "--steps", "0"},
                 {"--eval-every", "scb", "recovery", "--eval-every", "10"},
                 {"--threads", "scb", "transfer", "--threads", "0"},
+                {"--pretrain-samples", "scb", "transfer", "--pretrain-samples", "3"},
                 {"--seeds", "scb", "plateau", "--seeds", "0"},
         };
         int k = 0;

@@ -15,11 +15,9 @@ public final class ScbRun {
 
     /** V0 for transfer (Validated settings 4): {@code (1 - rho) P_down + rho R}, R's columns Dirichlet(1) (stream "init/transfer"). */
     public static float[] transferInit(ScbTask downstream, double rho, long seed) {
-        if (!(rho >= 0 && rho <= 1)) throw new IllegalArgumentException("transferInit: rho=" + rho + " must be in [0, 1]");
-        int n = downstream.vocab();
-        double[] r = TransitionGenerator.dirichletColumns(1.0).generate(n, Rng.stream(seed, Rng.INIT + "/transfer"));
-        float[] v = new float[n * n];
-        for (int i = 0; i < n * n; i++) v[i] = (float) ((1 - rho) * downstream.p(i / n, i % n) + rho * r[i]);
+        double[] pPre = Pretraining.upstreamTransition(downstream, rho, seed);
+        float[] v = new float[pPre.length];
+        for (int i = 0; i < v.length; i++) v[i] = (float) pPre[i];
         return v;
     }
 

@@ -8,8 +8,10 @@ import dev.onelayer.kernel.Parallel;
  * per T, with the ratio scratch/transfer and both exponents in T. The loss level to reach is the
  * same for both starts: {@code L* + (1 - fraction)(L(uniform) - L*)}.
  *
- * <p>V0 stands in for "a model pretrained on a correlated task" (the issue's test form): the
- * pretrained V of a task with {@code P_pre = (1 - rho) P + rho R} would be that matrix.
+ * <p>With {@code pretrainSamples = 0} V0 stands in for "a model pretrained on a correlated task"
+ * (the issue's test form): the fully pretrained V of a task with {@code P_pre = (1 - rho) P + rho R}
+ * would be that matrix. With {@code pretrainSamples > 0} V0 is the V of an actual model trained for
+ * that many samples on the task with {@code P_pre} ({@link Pretraining}), then finetuned.
  */
 public final class TransferExperiment {
 
@@ -22,7 +24,7 @@ public final class TransferExperiment {
     }
 
     public record Config(ScbTaskConfig task, int[] seqLens, double rho, int batch, int seeds, long firstSeed, ScbOptimizerConfig optimizer,
-                         double fraction, long maxSamples) {
+                         double fraction, long maxSamples, long pretrainSamples) {
         public Config {
             if (task == null || seqLens == null || seqLens.length < 2 || optimizer == null) {
                 throw new IllegalArgumentException("TransferExperiment: need a task, an optimizer and >= 2 values of T");
@@ -31,7 +33,21 @@ public final class TransferExperiment {
             if (batch < 1 || seeds < 1 || !(fraction > 0 && fraction < 1) || maxSamples < batch) {
                 throw new IllegalArgumentException("TransferExperiment: need batch, seeds >= 1, fraction in (0,1), maxSamples >= batch");
             }
+            if (pretrainSamples != 0 && pretrainSamples < batch) {
+                throw new IllegalArgumentException("TransferExperiment: pretrainSamples=" + pretrainSamples + " must be 0 (analytic V0) or >= batch");
+            }
             seqLens = seqLens.clone();
+        }
+
+        /** The analytic start {@code V0 = (1 - rho) P + rho R} (no pretraining run). */
+        public Config(ScbTaskConfig task, int[] seqLens, double rho, int batch, int seeds, long firstSeed, ScbOptimizerConfig optimizer,
+                      double fraction, long maxSamples) {
+            this(task, seqLens, rho, batch, seeds, firstSeed, optimizer, fraction, maxSamples, 0);
+        }
+
+        /** The same experiment with V0 from an actual pretraining run of {@code samples} samples. */
+        public Config withPretraining(long samples) {
+            return new Config(task, seqLens, rho, batch, seeds, firstSeed, optimizer, fraction, maxSamples, samples);
         }
 
         /** The notes' test: PPPD-vn, rho = 0.8, pmix N=10, Q=2, B=64, T = 25..400. */
@@ -77,7 +93,10 @@ public final class TransferExperiment {
             ScbTask task = c.task().withSeqLen(c.seqLens()[i]).build(seed);
             ScbModel start = new ScbModel(task.vocab(), task.seqLen()).uniform();
             if (warmStart) {
-                System.arraycopy(ScbRun.transferInit(task, c.rho(), seed), 0, start.v, 0, start.v.length);
+                float[] v0 = c.pretrainSamples() > 0
+                        ? Pretraining.pretrainedValue(task, c.rho(), c.optimizer(), c.batch(), c.pretrainSamples(), seed)
+                        : ScbRun.transferInit(task, c.rho(), seed);
+                System.arraycopy(v0, 0, start.v, 0, start.v.length);
                 cs[i][s] = ScbMetrics.correlation(task, start);
             }
             long samples = PlateauExperiment.plateau(task, start, c.optimizer(), c.batch(), c.fraction(), c.maxSamples(), seed);

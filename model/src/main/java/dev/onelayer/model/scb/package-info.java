@@ -71,8 +71,10 @@
  *       slope of ln median against ln T. Second measure: samples until corr(V, P) >= 0.9.
  *       <b>Transfer</b> uses the same absolute loss level (that of the scratch start) for both starts.</li>
  *   <li><b>Transfer init</b>: V0 = (1 - rho) P + rho R with R's columns Dirichlet(1) (stream "init/transfer"),
- *       A = 11^T/T; this stands in for "V pretrained on a task with P_pre = (1 - rho) P + rho R" (no
- *       pretraining run; the optimiser's mu/pi estimates start fresh).</li>
+ *       A = 11^T/T; this stands in for "V pretrained on a task with P_pre = (1 - rho) P + rho R" (the
+ *       optimiser's mu/pi estimates start fresh). Config field {@code pretrainSamples > 0} replaces it by
+ *       an actual pretraining run ({@link dev.onelayer.model.scb.Pretraining}: same optimiser and batch,
+ *       the downstream T and attention pattern, data stream "data/pretrain"); only V is handed over.</li>
  *   <li><b>Stage 2</b>: samples between closing 20% and 90% of the loss gap.</li>
  *   <li><b>General linear transformer</b>: query at position T, attends to the T context positions only
  *       (not to itself); reduced form = only the position-by-query-token block of W_KQ and the token block of W_PV.</li>

@@ -73,4 +73,22 @@ class ScbClaimsTest {
         for (int i = 1; i <= last; i++) assertTrue(t.ratio()[i] > t.ratio()[i - 1], "ratio does not grow with T: " + msg);
         assertTrue(t.transferExponent() < t.scratchExponent(), "transfer exponent not below scratch: " + msg);
     }
+
+    @Test
+    void anActuallyPretrainedModelTransfersToo() {
+        // The experiment's other mode: V0 is the V of a model trained for 1e5 samples on the upstream
+        // task P_pre = 0.2 P + 0.8 R, not the analytic matrix. Same claims, on T = 25, 100, 400.
+        TransferExperiment.Config c = new TransferExperiment.Config(ScbTaskConfig.recoveryDefault(), new int[] {25, 100, 400}, 0.8, 64, 3, 1,
+                ScbOptimizerConfig.pppdVn(), 0.2, 2_000_000).withPretraining(100_000);
+        TransferExperiment.Result t = TransferExperiment.run(c, RunListener.NONE, THREADS);
+        String msg = "T=" + Arrays.toString(c.seqLens()) + " scratch=" + Arrays.toString(t.scratchMedian()) + " transfer="
+                + Arrays.toString(t.transferMedian()) + " ratio=" + Arrays.toString(t.ratio()) + " exponents scratch="
+                + t.scratchExponent() + " transfer=" + t.transferExponent() + " initial corr=" + Arrays.toString(t.initialCorrMedian());
+        System.out.println("SCB transfer from a pretrained model (PPPD-vn, rho=0.8, 1e5 pretraining samples): " + msg);
+        for (double x : t.initialCorrMedian()) assertTrue(x > 0 && x < 0.6, "pretrained start's correlation outside (0, 0.6): " + msg);
+        for (long[] row : t.transfer()) for (long x : row) assertTrue(x > 0, "a transfer run did not close 20% of the gap: " + msg);
+        assertTrue(t.ratio()[2] >= 1.5, "ratio at T=400 below 1.5: " + msg);
+        for (int i = 1; i < 3; i++) assertTrue(t.ratio()[i] > t.ratio()[i - 1], "ratio does not grow with T: " + msg);
+        assertTrue(t.transferExponent() < t.scratchExponent(), "transfer exponent not below scratch: " + msg);
+    }
 }
