@@ -80,6 +80,30 @@ public final class Charts {
         return chart;
     }
 
+    /**
+     * Heatmap with labelled axes: row i is drawn at the top for i = 0 (as a matrix is printed), the
+     * axes carry {@code rowLabels} and {@code colLabels} and each cell prints its value (for small
+     * grids such as the Markov (p, q) sweep, where the numbers are the result).
+     */
+    public static HeatMapChart labelledHeatmap(String title, String xTitle, String yTitle, List<String> rowLabels, List<String> colLabels,
+                                               double[] values) {
+        int rows = rowLabels.size(), cols = colLabels.size();
+        if (values.length != rows * cols) throw new IllegalArgumentException("Charts.labelledHeatmap: " + values.length + " values for " + rows + " x " + cols);
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setDecimalPattern("0.00");
+        List<String> ys = new ArrayList<>();
+        for (int p = 0; p < rows; p++) ys.add(rowLabels.get(rows - 1 - p));
+        List<Number[]> cells = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            // XChart prints cell values with Double.toString: round them for display (2 decimals).
+            for (int j = 0; j < cols; j++) cells.add(new Number[] {j, rows - 1 - i, Math.round(values[i * cols + j] * 100) / 100.0});
+        }
+        chart.addSeries(title, new ArrayList<>(colLabels), ys, cells);
+        return chart;
+    }
+
     /** Saves {@code dir/name.png} and {@code dir/name.svg}; returns both paths. */
     public static List<Path> save(Chart<?, ?> chart, Path dir, String name) throws IOException {
         Path png = dir.resolve(name + ".png"), svg = dir.resolve(name + ".svg");

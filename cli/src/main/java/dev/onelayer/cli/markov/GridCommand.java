@@ -81,15 +81,15 @@ public final class GridCommand extends ExperimentCommand {
             }
             String k = tied ? "tied" : "untied";
             report.summary(k + "_cells_matching_prediction", matches + "/" + regular + " (cells with p + q = 1 excluded: both predictions coincide)");
-            report.output().chart("qhat_" + k, Charts.heatmap("q-hat, " + k + " (rows p = " + list(ps) + " top to bottom, columns q = " + list(qs) + ")",
-                    ps.length, qs.length, heat));
+            report.output().chart("qhat_" + k, Charts.labelledHeatmap("q-hat = mean P(0 | previous 1), " + k
+                    + (tied ? " (theory: q if p+q<1, q/(p+q) if p+q>1)" : " (theory: q)"), "q", "p", labels(ps), labels(qs), heat));
         }
         report.output().csv("grid.csv", csv);
     }
 
-    private static String list(double[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) sb.append(i > 0 ? "," : "").append(String.format(Locale.ROOT, "%.2g", v[i]));
-        return sb.toString();
+    private static java.util.List<String> labels(double[] v) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (double x : v) out.add(String.format(Locale.ROOT, "%.2g", x));
+        return out;
     }
 }

@@ -68,5 +68,10 @@ class IoTest {
         assertTrue(Files.size(tmp.resolve("heat.png")) > 100);
         assertTrue(Files.readString(tmp.resolve("heat.svg")).contains("<svg"));
         assertThrows(IllegalArgumentException.class, () -> Charts.heatmap("bad", 2, 2, new double[3]));
+        Charts.save(Charts.labelledHeatmap("q-hat", "q", "p", java.util.List.of("0.2", "0.4"), java.util.List.of("0.2", "0.4", "0.6"),
+                new double[] {0.2, 0.4, 0.6, 0.2, 0.4, 0.6}), tmp, "grid");
+        assertTrue(Files.readString(tmp.resolve("grid.svg")).contains("0.4"), "axis labels and cell values are drawn");
+        assertThrows(IllegalArgumentException.class, () -> Charts.labelledHeatmap("bad", "x", "y", java.util.List.of("a"), java.util.List.of("b"),
+                new double[2]));
     }
 }
