@@ -41,7 +41,8 @@ cases=(
   "icar-rotation-d10-t2|train.IcarStepBenchmark -p shape=rotation-d10 -p threads=2|icar_step.py --shape rotation-d10 --threads 2"
   "markov-t1|train.MarkovStepBenchmark -p threads=1|markov_step.py --threads 1"
   "markov-t2|train.MarkovStepBenchmark -p threads=2|markov_step.py --threads 2"
-  "lowrank-t1|train.LowRankStepBenchmark|lowrank_step.py --threads 1"
+  "lowrank-t1|train.LowRankStepBenchmark -p threads=1|lowrank_step.py --threads 1"
+  "lowrank-t2|train.LowRankStepBenchmark -p threads=2|lowrank_step.py --threads 2"
 )
 if [[ -n "${EXTRA_CASES:-}" ]]; then IFS=$'\n' read -r -d '' -a extra <<< "$EXTRA_CASES" || true; cases+=("${extra[@]}"); fi
 

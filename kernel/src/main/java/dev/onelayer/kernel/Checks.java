@@ -47,6 +47,18 @@ public final class Checks {
         }
     }
 
+    /**
+     * Whether {@link #matrix} would accept these arguments. Callers whose label is built by string
+     * concatenation test this first and build the label (and call {@code matrix}, which throws)
+     * only when it fails: the hot small-GEMM callers then allocate nothing per call.
+     */
+    public static boolean fits(float[] array, int off, int rows, int cols, int ld) {
+        if (array == null || rows < 0 || cols < 0 || off < 0) return false;
+        if (ld < Math.max(cols, 1) && rows > 1) return false;
+        if (rows == 0 || cols == 0) return off <= array.length;
+        return (long) off + (long) (rows - 1) * ld + cols <= array.length;
+    }
+
     /** Requires that n consecutive floats starting at off fit in the array. */
     public static void vector(String kernel, String name, float[] array, int off, int n) {
         if (array == null) throw new IllegalArgumentException(kernel + ": " + name + " is null");

@@ -30,11 +30,18 @@ public final class Kernels {
         Checks.nonNegative(g, "m", m);
         Checks.nonNegative(g, "n", n);
         Checks.nonNegative(g, "k", k);
-        if (transA) Checks.matrix(g, "A^T (A stored k x m, k=" + k + ", m=" + m + ")", a, aOff, k, m, lda);
-        else Checks.matrix(g, "A (m=" + m + ", k=" + k + ")", a, aOff, m, k, lda);
-        if (transB) Checks.matrix(g, "B^T (B stored n x k, n=" + n + ", k=" + k + ")", b, bOff, n, k, ldb);
-        else Checks.matrix(g, "B (k=" + k + ", n=" + n + ")", b, bOff, k, n, ldb);
-        Checks.matrix(g, "C (m=" + m + ", n=" + n + ")", c, cOff, m, n, ldc);
+        // Labels are built only on failure (Checks.fits first): small GEMMs are called in loops.
+        if (transA) {
+            if (!Checks.fits(a, aOff, k, m, lda)) Checks.matrix(g, "A^T (A stored k x m, k=" + k + ", m=" + m + ")", a, aOff, k, m, lda);
+        } else if (!Checks.fits(a, aOff, m, k, lda)) {
+            Checks.matrix(g, "A (m=" + m + ", k=" + k + ")", a, aOff, m, k, lda);
+        }
+        if (transB) {
+            if (!Checks.fits(b, bOff, n, k, ldb)) Checks.matrix(g, "B^T (B stored n x k, n=" + n + ", k=" + k + ")", b, bOff, n, k, ldb);
+        } else if (!Checks.fits(b, bOff, k, n, ldb)) {
+            Checks.matrix(g, "B (k=" + k + ", n=" + n + ")", b, bOff, k, n, ldb);
+        }
+        if (!Checks.fits(c, cOff, m, n, ldc)) Checks.matrix(g, "C (m=" + m + ", n=" + n + ")", c, cOff, m, n, ldc);
         long cSpan = Checks.span(m, n, ldc);
         Checks.disjoint(g, "C", c, cOff, cSpan, "A", a, aOff, transA ? Checks.span(k, m, lda) : Checks.span(m, k, lda));
         Checks.disjoint(g, "C", c, cOff, cSpan, "B", b, bOff, transB ? Checks.span(n, k, ldb) : Checks.span(k, n, ldb));
@@ -52,10 +59,10 @@ public final class Kernels {
         final String g = "gemv";
         Checks.nonNegative(g, "m", m);
         Checks.nonNegative(g, "n", n);
-        Checks.matrix(g, "A (m=" + m + ", n=" + n + ")", a, aOff, m, n, lda);
+        if (!Checks.fits(a, aOff, m, n, lda)) Checks.matrix(g, "A (m=" + m + ", n=" + n + ")", a, aOff, m, n, lda);
         int xLen = trans ? m : n, yLen = trans ? n : m;
-        Checks.vector(g, "x (" + (trans ? "m" : "n") + "=" + xLen + ")", x, xOff, xLen);
-        Checks.vector(g, "y (" + (trans ? "n" : "m") + "=" + yLen + ")", y, yOff, yLen);
+        if (!Checks.fits(x, xOff, 1, xLen, xLen)) Checks.vector(g, "x (" + (trans ? "m" : "n") + "=" + xLen + ")", x, xOff, xLen);
+        if (!Checks.fits(y, yOff, 1, yLen, yLen)) Checks.vector(g, "y (" + (trans ? "n" : "m") + "=" + yLen + ")", y, yOff, yLen);
         Checks.disjoint(g, "y", y, yOff, yLen, "A", a, aOff, Checks.span(m, n, lda));
         Checks.disjoint(g, "y", y, yOff, yLen, "x", x, xOff, xLen);
         IMPL.gemv(trans, m, n, alpha, a, aOff, lda, x, xOff, beta, y, yOff);
@@ -162,8 +169,8 @@ public final class Kernels {
                                   float[] y, int yOff, int ldy) {
         Checks.nonNegative(g, "rows", rows);
         Checks.nonNegative(g, "cols", cols);
-        Checks.matrix(g, "x (" + rows + "x" + cols + ")", x, xOff, rows, cols, ldx);
-        Checks.matrix(g, "y (" + rows + "x" + cols + ")", y, yOff, rows, cols, ldy);
+        if (!Checks.fits(x, xOff, rows, cols, ldx)) Checks.matrix(g, "x (" + rows + "x" + cols + ")", x, xOff, rows, cols, ldx);
+        if (!Checks.fits(y, yOff, rows, cols, ldy)) Checks.matrix(g, "y (" + rows + "x" + cols + ")", y, yOff, rows, cols, ldy);
         if (x == y && !(xOff == yOff && ldx == ldy)) {
             Checks.disjoint(g, "y", y, yOff, Checks.span(rows, cols, ldy), "x", x, xOff, Checks.span(rows, cols, ldx));
         }

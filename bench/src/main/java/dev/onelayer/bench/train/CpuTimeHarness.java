@@ -80,6 +80,7 @@ public final class CpuTimeHarness {
         }
         if (name.equals("lowrank-t1")) {
             LowRankStepBenchmark b = new LowRankStepBenchmark();
+            b.threads = 1;
             b.setup();
             return b::step;
         }

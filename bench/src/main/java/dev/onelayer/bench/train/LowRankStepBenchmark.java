@@ -8,6 +8,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -17,8 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * One mini-batch SGD step of the low-rank paper's model (Li et al. 2024; issue 8),
  * {@code F(X) = (1/L) Σ_l aᵀ ReLU(W_O W_V X softmax(Xᵀ W_Kᵀ W_Q x_l))} with hinge loss, at the
  * issue's shape d = 32, L = 32, M = 16, m = 256, batch 64 ({@link SgdStepFixture#issueShape}):
- * forward, backward and the SGD update of W_Q, W_K, W_V, W_O, single-threaded.
- * Counterpart: {@code bench/pytorch/lowrank_step.py}.
+ * forward, backward and the SGD update of W_Q, W_K, W_V, W_O, with the batch's fixed chunks on
+ * {@code threads} threads (the result bits do not depend on it).
+ * Counterpart: {@code bench/pytorch/lowrank_step.py --threads N}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -28,11 +30,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1, timeUnit = TimeUnit.SECONDS)
 public class LowRankStepBenchmark {
 
+    @Param({"1", "2"})
+    public int threads;
+
     SgdStepFixture fixture;
 
     @Setup
     public void setup() {
-        fixture = SgdStepFixture.issueShape(1);
+        fixture = SgdStepFixture.issueShape(1, threads);
         fixture.step();
     }
 

@@ -85,7 +85,7 @@ public final class LowRankOptions {
             long steps = training.steps(base.steps());
             if (steps > Integer.MAX_VALUE) throw new UsageException("--steps must be at most " + Integer.MAX_VALUE);
             return new LowRankConfig(t, m, or(lr, base.lr()), or(lrOMult, base.lrOMult()), (int) steps, or(batch, base.batch()),
-                    or(evalEvery, base.evalEvery()), training.seed());
+                    or(evalEvery, base.evalEvery()), training.seed(), training.threads());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -130,6 +130,7 @@ public final class LowRankOptions {
         o.put("steps", c.steps());
         o.put("batch", c.batch());
         o.put("eval_every", c.evalEvery());
+        o.put("threads", c.threads());
         o.put("optimizer", "sgd (constant rate, hinge loss)");
         return o;
     }

@@ -65,6 +65,17 @@ class LowRankCliTest {
     }
 
     @Test
+    void threadsDoNotChangeTheResults(@TempDir Path tmp) throws IOException {
+        StringWriter err = new StringWriter();
+        // batch 16 is two fixed chunks of samples: on 2 threads they run concurrently
+        assertEquals(0, run(err, with("train", tmp.resolve("t1"), "--threads", "1")), err.toString());
+        assertEquals(0, run(err, with("train", tmp.resolve("t2"), "--threads", "2")), err.toString());
+        assertEquals(Files.readString(tmp.resolve("t1/curves.csv")), Files.readString(tmp.resolve("t2/curves.csv")));
+        assertTrue(Files.readString(tmp.resolve("t2/result.json")).contains("\"threads\": 2"));
+        assertEquals(Main.EXIT_USAGE, run(err, with("train", tmp.resolve("t0"), "--threads", "0")));
+    }
+
+    @Test
     void badArgumentsExitWithCode2(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
         assertEquals(Main.EXIT_USAGE, run(err, "lowrank", "train", "--preset", "huge", "--out", tmp.resolve("a").toString()));

@@ -37,9 +37,34 @@ class VectorGemmTest {
     @Test
     void gemmMatchesReferenceAcrossBlocks() {
         SplittableRandom rnd = new SplittableRandom(12);
-        int[][] shapes = {{150, 40, 300}, {7, 2100, 9}, {25, 2100, 9}, {60, 130, 300}, {31, 67, 260}, {145, 33, 257}, {64, 64, 64}, {5, 50, 50}, {50, 50, 5}, {8, 8, 8}};
+        int[][] shapes = {{150, 40, 300}, {7, 2100, 9}, {25, 2100, 9}, {60, 130, 300}, {31, 67, 260}, {145, 33, 257}, {64, 64, 64}, {5, 50, 50}, {50, 50, 5}, {8, 8, 8},
+            // one column panel (n <= 2L) with A too large to stay unpacked by size: A read in place
+            {300, VectorGemm.NR, 300}, {151, VectorGemm.NR - 3, 517}, {290, Lanes.L, 70}, {97, 5, 600}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) check(rnd, t >= 2, (t & 1) == 1, s[0], s[1], s[2], 0.5f, t == 3 ? 0f : 1.5f);
+        }
+    }
+
+    /**
+     * Each C entry is the same FMA chain whether op(A) is packed or read in place: the first NR
+     * columns of a product whose B has one column panel (A in place) equal, bit for bit, those of
+     * the same product with a few more columns (A packed).
+     */
+    @Test
+    void packingOfADoesNotChangeBits() {
+        SplittableRandom rnd = new SplittableRandom(16);
+        int m = 150, k = 300, nr = VectorGemm.NR, wide = nr + 5;
+        for (int t = 0; t < 2; t++) {
+            boolean ta = t == 1;
+            float[] a = random(rnd, m * k), b = random(rnd, k * wide), bNarrow = new float[k * nr];
+            for (int p = 0; p < k; p++) System.arraycopy(b, p * wide, bNarrow, p * nr, nr);
+            float[] cWide = new float[m * wide], cNarrow = new float[m * nr];
+            vec.gemm(ta, false, m, wide, k, 1f, a, 0, ta ? m : k, b, 0, wide, 0f, cWide, 0, wide);
+            vec.gemm(ta, false, m, nr, k, 1f, a, 0, ta ? m : k, bNarrow, 0, nr, 0f, cNarrow, 0, nr);
+            for (int i = 0; i < m; i++) for (int j = 0; j < nr; j++) {
+                assertEquals(Float.floatToRawIntBits(cWide[i * wide + j]), Float.floatToRawIntBits(cNarrow[i * nr + j]),
+                        (ta ? "T" : "N") + " entry " + i + "," + j);
+            }
         }
     }
 

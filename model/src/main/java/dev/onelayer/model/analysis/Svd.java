@@ -16,8 +16,9 @@ import java.util.Arrays;
  * completed to an orthonormal set by Gram–Schmidt against the standard basis, so U stays
  * orthonormal in every case.
  *
- * <p>Convergence: a pair (p, q) is rotated while {@code |a_p·a_q| > ε·‖a_p‖·‖a_q‖} with ε the
- * unit roundoff of double; convergence is quadratic, and random 100 x 100 matrices take about
+ * <p>Convergence: a pair (p, q) is rotated while {@code |a_p·a_q| > √m·ε·‖a_p‖·‖a_q‖} with ε the
+ * unit roundoff of double (√m ε: the rounding noise of the m-term dot, as in LAPACK's dgesvj);
+ * convergence is quadratic, and random 100 x 100 matrices take about
  * 16 sweeps (about 1e-14 relative reconstruction error); more than
  * {@link #MAX_SWEEPS} sweeps throws.
  */
@@ -95,6 +96,11 @@ public final class Svd {
         double[][] vc = new double[n][n];
         for (int j = 0; j < n; j++) vc[j][j] = 1;
 
+        // The computed a_p.a_q carries a rounding error of about sqrt(m) u |a_p| |a_q|
+        // (probabilistic bound of an m-term dot product), so a threshold of u alone can sit below
+        // the noise floor: a pair with a tiny and a large column then never tests orthogonal.
+        // LAPACK's one-sided Jacobi (dgesvj) uses the same sqrt(m) u.
+        double tol = Math.sqrt(m) * EPS;
         int sweep = 0;
         boolean rotated = true;
         while (rotated) {
@@ -110,7 +116,7 @@ public final class Svd {
                         beta += aq[i] * aq[i];
                         gamma += ap[i] * aq[i];
                     }
-                    if (Math.abs(gamma) <= EPS * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
+                    if (Math.abs(gamma) <= tol * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
                     rotated = true;
                     // Rotation that zeroes the (p, q) entry of AᵀA (Golub & Van Loan, Alg. 8.5.1 / 8.6.3).
                     double zeta = (beta - alpha) / (2 * gamma);

@@ -1,8 +1,7 @@
 package dev.onelayer.model.lowrank;
 
-import dev.onelayer.kernel.Attention;
 import dev.onelayer.kernel.Kernels;
-import dev.onelayer.kernel.SoftmaxAttentionSpec;
+import dev.onelayer.kernel.Parallel;
 import dev.onelayer.model.core.Param;
 import dev.onelayer.model.core.Params;
 import dev.onelayer.model.core.Rng;
@@ -18,59 +17,101 @@ import dev.onelayer.model.core.Rng;
  * neuron).
  *
  * <p>Tokens are stored as rows ({@code x[b][l][d]}), so the projections are {@code Q = X W_Q^T}
- * etc. and the attention is the kernel's full (non-causal) softmax form with batch B, one head,
- * T = L. The forward keeps its activations in buffers sized for {@code maxBatch} samples; larger
- * sets are evaluated in chunks.
+ * etc. A batch is cut into fixed chunks of {@link #CHUNK_SAMPLES} samples; per chunk the token-wise
+ * maps are GEMMs over all its tokens (the three projections as one product with the stacked
+ * {@code [W_Q; W_K; W_V]}, the MLP layer as one {@code (chunk L x d) x (d x m)} product), and the
+ * attention of each sample is three small GEMMs {@code S = Q K^T}, {@code P = softmax_rows(S)},
+ * {@code Z = P V}. Chunks run on up to {@link #threads()} threads ({@link Parallel#forChunks});
+ * their weight gradients are partial sums added in chunk order ({@link Parallel#sumInOrder}), and
+ * the chunk boundaries depend only on the batch size, so a step gives the same bits on 1 or 2
+ * threads. The activations live in buffers sized for {@code maxBatch} samples; larger sets are
+ * evaluated in pieces of maxBatch.
  */
 public final class AttentionMlpModel {
 
-    private final int d, seqLen, m, maxBatch;
+    /**
+     * Samples per chunk. Why 8: a chunk's MLP activations (8 L m floats, 256 KB at L = 32,
+     * m = 256, twice: pre-activations and their gradient) stay in L2 from the forward to the
+     * backward, 256 token rows still fill the GEMM register blocks, and batch 64 gives 8 chunks
+     * that split evenly over 1, 2, 4 or 8 threads.
+     */
+    static final int CHUNK_SAMPLES = 8;
+
+    private final int d, seqLen, m, maxBatch, threads;
     private final ModelConfig config;
     private final Params params = new Params();
     private final Param wQ, wK, wV, wO;
     private final float[] a;
-    // Activations for up to maxBatch samples ([B*L][.] rows) and their gradients.
-    private final float[] q, k, v, z, lse, h, dh, dz, dq, dk, dv, ws, s, probs;
-    private final double[] out;
+    // Activations for up to maxBatch samples ([B*L][.] token rows) and their gradients:
+    // qkv = [Q K V] (3d columns), z = attention output, h = W_O z, act = ReLU(h) after a forward
+    // and dL/dh after a backward, probs = softmax rows [B][L][L].
+    private final float[] qkv, dqkv, z, dz, h, act, s, probs;
+    // The weights the GEMMs read as non-transposed right operands: [W_Q; W_K; W_V]^T (d x 3d)
+    // and W_O^T (d x m), refreshed at every forward.
+    private final float[] wQkvT, wOT;
+    // Per chunk: its weight-gradient partial (the layout of Params), dS scratch [L][L], g_i a.
+    private final float[][] gradPart;
+    private final float[][] dsChunk, gaChunk;
+    private final double[] out, hingeLoss;
     private final float[] xBatch;
     private final int[] yBatch;
+    private final Parallel.ChunkBody forwardBody = this::forwardChunk, gradientBody = this::gradientChunk;
+    // Arguments of the running pass, read by the chunk bodies (set before forChunks, which
+    // publishes them to its workers).
+    private float[] passX;
+    private int passXOff, passYOff, passBatch;
+    private int[] passY;
 
-    /** A model with fresh weights drawn from {@code rng} as {@link ModelConfig} says. */
+    /** A single-threaded model with fresh weights drawn from {@code rng} as {@link ModelConfig} says. */
     public AttentionMlpModel(int d, int seqLen, ModelConfig config, Rng rng, int maxBatch) {
+        this(d, seqLen, config, rng, maxBatch, 1);
+    }
+
+    /**
+     * A model with fresh weights drawn from {@code rng} as {@link ModelConfig} says, running its
+     * batch chunks on up to {@code threads} threads (results do not depend on it).
+     */
+    public AttentionMlpModel(int d, int seqLen, ModelConfig config, Rng rng, int maxBatch, int threads) {
         if (config == null || rng == null) throw new IllegalArgumentException("AttentionMlpModel: config and rng must not be null");
-        if (d < 1 || seqLen < 1 || maxBatch < 1) {
-            throw new IllegalArgumentException("AttentionMlpModel: d=" + d + ", seqLen=" + seqLen + ", maxBatch=" + maxBatch + " must be >= 1");
+        if (d < 1 || seqLen < 1 || maxBatch < 1 || threads < 1) {
+            throw new IllegalArgumentException("AttentionMlpModel: d=" + d + ", seqLen=" + seqLen + ", maxBatch=" + maxBatch
+                    + ", threads=" + threads + " must be >= 1");
         }
         this.d = d;
         this.seqLen = seqLen;
         this.m = config.neurons();
         this.maxBatch = maxBatch;
+        this.threads = threads;
         this.config = config;
         double std = 1 / Math.sqrt(d);
         wQ = params.add("wQ", d, d).normal(rng, config.initQk() * std);
         wK = params.add("wK", d, d).normal(rng, config.initQk() * std);
         wV = params.add("wV", d, d).normal(rng, config.initV() * std);
         wO = params.add("wO", m, d).normal(rng, config.initO() * std);
+        // The stacked projection [W_Q; W_K; W_V] (3d x d) is read straight from the parameter
+        // buffer, which holds the three consecutively.
+        if (wK.offset() != wQ.offset() + d * d || wV.offset() != wK.offset() + d * d) throw new IllegalStateException("AttentionMlpModel: W_Q, W_K, W_V not contiguous");
         a = new float[m];
         float scale = (float) (config.sqrtScale() ? 1 / Math.sqrt(m) : 1.0 / m);
         int[] perm = rng.permutation(m);
         for (int i = 0; i < m; i++) a[perm[i]] = i < m / 2 ? scale : -scale;
         int rows = maxBatch * seqLen;
-        q = new float[rows * d];
-        k = new float[rows * d];
-        v = new float[rows * d];
+        qkv = new float[rows * 3 * d];
+        dqkv = new float[rows * 3 * d];
         z = new float[rows * d];
         dz = new float[rows * d];
-        dq = new float[rows * d];
-        dk = new float[rows * d];
-        dv = new float[rows * d];
-        lse = new float[rows];
-        s = new float[rows];
         h = new float[rows * m];
-        dh = new float[rows * m];
+        act = new float[rows * m];
+        s = new float[rows];
         probs = new float[maxBatch * seqLen * seqLen];
-        ws = new float[spec(maxBatch).workspaceFloats()];
+        wQkvT = new float[d * 3 * d];
+        wOT = new float[d * m];
+        int chunks = Parallel.chunkCount(maxBatch, CHUNK_SAMPLES);
+        gradPart = new float[chunks][params.size()];
+        dsChunk = new float[chunks][seqLen * seqLen];
+        gaChunk = new float[chunks][m];
         out = new double[maxBatch];
+        hingeLoss = new double[maxBatch];
         xBatch = new float[rows * d];
         yBatch = new int[maxBatch];
     }
@@ -104,8 +145,9 @@ public final class AttentionMlpModel {
         return maxBatch;
     }
 
-    private SoftmaxAttentionSpec spec(int b) {
-        return new SoftmaxAttentionSpec(b, 1, seqLen, d, d, 1f, false, SoftmaxAttentionSpec.NO_WINDOW);
+    /** Threads the batch chunks may run on. */
+    public int threads() {
+        return threads;
     }
 
     private void checkBatch(String what, float[] x, int xOff, int b) {
@@ -115,30 +157,58 @@ public final class AttentionMlpModel {
         }
     }
 
+    /** {@code dst[c][r] = src[r][c]} for an r x c block of the parameter buffer. */
+    private static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) dst[c * rows + r] = src[off + r * cols + c];
+        }
+    }
+
     /**
      * Forward of b samples {@code x[xOff ..]} ([b][L][d]); returns the internal array whose first
      * b entries are F(X_i) (valid until the next call).
      */
     public double[] forward(float[] x, int xOff, int b) {
         checkBatch("AttentionMlpModel.forward", x, xOff, b);
-        int rows = b * seqLen;
-        float[] w = params.values();
-        // Q = X W_Q^T, K = X W_K^T, V = X W_V^T (token rows).
-        Kernels.gemm(false, true, rows, d, d, 1f, x, xOff, d, w, wQ.offset(), d, 0f, q, 0, d);
-        Kernels.gemm(false, true, rows, d, d, 1f, x, xOff, d, w, wK.offset(), d, 0f, k, 0, d);
-        Kernels.gemm(false, true, rows, d, d, 1f, x, xOff, d, w, wV.offset(), d, 0f, v, 0, d);
-        // z_l = W_V X softmax(X^T W_K^T W_Q x_l): full attention, every token a query.
-        Attention.softmax(spec(b), q, k, v, z, lse, ws);
-        // h_l = W_O z_l; F = (1/L) sum_l a^T ReLU(h_l).
-        Kernels.gemm(false, true, rows, m, d, 1f, z, 0, d, w, wO.offset(), d, 0f, h, 0, m);
-        Kernels.relu(rows * m, h, 0, dh, 0);
-        Kernels.gemv(false, rows, m, 1f, dh, 0, m, a, 0, 0f, s, 0);
-        for (int i = 0; i < b; i++) {
-            double f = 0;
-            for (int l = 0; l < seqLen; l++) f += s[i * seqLen + l];
-            out[i] = f / seqLen;
-        }
+        prepareWeights();
+        passX = x;
+        passXOff = xOff;
+        Parallel.forChunks(b, CHUNK_SAMPLES, threads, forwardBody);
         return out;
+    }
+
+    /** Transposed copies of the weights for this pass (the GEMMs then read them in place). */
+    private void prepareWeights() {
+        float[] w = params.values();
+        transpose(w, wQ.offset(), 3 * d, d, wQkvT);
+        transpose(w, wO.offset(), m, d, wOT);
+    }
+
+    private void forwardChunk(int chunk, int from, int to) {
+        forwardSamples(passX, passXOff, from, to);
+    }
+
+    /** The forward of samples [from, to) of x: every activation of their token rows, and F into out. */
+    private void forwardSamples(float[] x, int xOff, int from, int to) {
+        int len = seqLen, r0 = from * len, rows = (to - from) * len, d3 = 3 * d;
+        // [Q K V] = X [W_Q; W_K; W_V]^T for every token of the chunk.
+        Kernels.gemm(false, false, rows, d3, d, 1f, x, xOff + r0 * d, d, wQkvT, 0, d3, 0f, qkv, r0 * d3, d3);
+        for (int i = from; i < to; i++) {
+            int t = i * len * d3, p = i * len * len;
+            // S = Q K^T (s_lj = x_j^T W_K^T W_Q x_l), P = softmax over keys j, z_l = W_V X p_l.
+            Kernels.gemm(false, true, len, len, d, 1f, qkv, t, d3, qkv, t + d, d3, 0f, probs, p, len);
+            Kernels.softmaxRows(len, len, probs, p, len, probs, p, len);
+            Kernels.gemm(false, false, len, d, len, 1f, probs, p, len, qkv, t + 2 * d, d3, 0f, z, i * len * d, d);
+        }
+        // h_l = W_O z_l for every token; F = (1/L) sum_l a^T ReLU(h_l).
+        Kernels.gemm(false, false, rows, m, d, 1f, z, r0 * d, d, wOT, 0, m, 0f, h, r0 * m, m);
+        Kernels.relu(rows * m, h, r0 * m, act, r0 * m);
+        Kernels.gemv(false, rows, m, 1f, act, r0 * m, m, a, 0, 0f, s, r0);
+        for (int i = from; i < to; i++) {
+            double f = 0;
+            for (int l = 0; l < len; l++) f += s[i * len + l];
+            out[i] = f / len;
+        }
     }
 
     /**
@@ -148,29 +218,62 @@ public final class AttentionMlpModel {
     public double lossAndGradient(float[] x, int xOff, int[] y, int yOff, int b) {
         checkBatch("AttentionMlpModel.lossAndGradient", x, xOff, b);
         if (y == null || yOff < 0 || yOff + b > y.length) throw new IllegalArgumentException("AttentionMlpModel.lossAndGradient: y needs " + b + " labels from " + yOff);
-        forward(x, xOff, b);
-        int rows = b * seqLen;
+        prepareWeights();
+        passX = x;
+        passXOff = xOff;
+        passY = y;
+        passYOff = yOff;
+        passBatch = b;
+        Parallel.forChunks(b, CHUNK_SAMPLES, threads, gradientBody);
+        passY = null;
+        Parallel.sumInOrder(gradPart, Parallel.chunkCount(b, CHUNK_SAMPLES), params.size(), params.grads(), 0);
         double loss = 0;
-        for (int i = 0; i < b; i++) {
+        for (int i = 0; i < b; i++) loss += hingeLoss[i];
+        return loss / b;
+    }
+
+    /**
+     * Forward and backward of the samples [from, to) of the running batch; the chunk's weight
+     * gradient goes to {@code gradPart[chunk]}, its hinge losses to {@code hingeLoss}.
+     */
+    private void gradientChunk(int chunk, int from, int to) {
+        float[] x = passX;
+        int xOff = passXOff, yOff = passYOff, b = passBatch;
+        int[] y = passY;
+        forwardSamples(x, xOff, from, to);
+        int len = seqLen, r0 = from * len, rows = (to - from) * len, d3 = 3 * d;
+        float[] w = params.values(), part = gradPart[chunk], ds = dsChunk[chunk], ga = gaChunk[chunk];
+        // dL/dh_lj = (dF_i / L) a_j [h_lj > 0] with dF_i = -y_i / b inside the margin (ReLU'(0) = 0).
+        for (int i = from; i < to; i++) {
             double margin = y[yOff + i] * out[i];
-            loss += Math.max(0, 1 - margin);
-            float g = margin < 1 ? (float) (-y[yOff + i] / ((double) b * seqLen)) : 0f;
-            // dh_li = (dF_i / L) a_j [h_lj > 0]  (ReLU derivative 0 at 0).
-            for (int l = 0; l < seqLen; l++) {
-                int base = (i * seqLen + l) * m;
-                for (int j = 0; j < m; j++) dh[base + j] = h[base + j] > 0 ? g * a[j] : 0f;
+            hingeLoss[i] = Math.max(0, 1 - margin);
+            float g = margin < 1 ? (float) (-y[yOff + i] / ((double) b * len)) : 0f;
+            for (int j = 0; j < m; j++) ga[j] = g * a[j];
+            for (int l = 0; l < len; l++) {
+                int row = (i * len + l) * m;
+                Kernels.reluBackward(m, h, row, ga, 0, act, row);
             }
         }
-        float[] w = params.values(), gr = params.grads();
-        // dW_O = dH^T Z, dZ = dH W_O.
-        Kernels.gemm(true, false, m, d, rows, 1f, dh, 0, m, z, 0, d, 0f, gr, wO.offset(), d);
-        Kernels.gemm(false, false, rows, d, m, 1f, dh, 0, m, w, wO.offset(), d, 0f, dz, 0, d);
-        Attention.softmaxBackward(spec(b), q, k, v, z, lse, dz, dq, dk, dv, ws);
-        // dW_Q = dQ^T X etc.
-        Kernels.gemm(true, false, d, d, rows, 1f, dq, 0, d, x, xOff, d, 0f, gr, wQ.offset(), d);
-        Kernels.gemm(true, false, d, d, rows, 1f, dk, 0, d, x, xOff, d, 0f, gr, wK.offset(), d);
-        Kernels.gemm(true, false, d, d, rows, 1f, dv, 0, d, x, xOff, d, 0f, gr, wV.offset(), d);
-        return loss / b;
+        // dW_O = dH^T Z, dZ = dH W_O (act now holds dH).
+        Kernels.gemm(true, false, m, d, rows, 1f, act, r0 * m, m, z, r0 * d, d, 0f, part, wO.offset(), d);
+        Kernels.gemm(false, false, rows, d, m, 1f, act, r0 * m, m, w, wO.offset(), d, 0f, dz, r0 * d, d);
+        for (int i = from; i < to; i++) {
+            int t = i * len * d3, p = i * len * len, zi = i * len * d;
+            // dP = dZ V^T, dV = P^T dZ.
+            Kernels.gemm(false, true, len, len, d, 1f, dz, zi, d, qkv, t + 2 * d, d3, 0f, ds, 0, len);
+            Kernels.gemm(true, false, len, d, len, 1f, probs, p, len, dz, zi, d, 0f, dqkv, t + 2 * d, d3);
+            // Softmax backward: ds_lj = p_lj (dp_lj - D_l) with D_l = sum_j p_lj dp_lj = dz_l . z_l.
+            for (int l = 0; l < len; l++) {
+                float dl = Kernels.dot(d, dz, zi + l * d, z, zi + l * d);
+                int row = l * len;
+                for (int j = 0; j < len; j++) ds[row + j] = probs[p + row + j] * (ds[row + j] - dl);
+            }
+            // dQ = dS K, dK = dS^T Q.
+            Kernels.gemm(false, false, len, d, len, 1f, ds, 0, len, qkv, t + d, d3, 0f, dqkv, t, d3);
+            Kernels.gemm(true, false, len, d, len, 1f, ds, 0, len, qkv, t, d3, 0f, dqkv, t + d, d3);
+        }
+        // [dW_Q; dW_K; dW_V] = [dQ dK dV]^T X: one (3d x d) product over the chunk's tokens.
+        Kernels.gemm(true, false, d3, d, rows, 1f, dqkv, r0 * d3, d3, x, xOff + r0 * d, d, 0f, part, wQ.offset(), d);
     }
 
     /**
@@ -186,8 +289,8 @@ public final class AttentionMlpModel {
         double loss = batchGradient(data, idx, from, b);
         float[] w = params.values(), g = params.grads();
         float step = (float) lr, stepO = (float) (lr * lrOMult);
-        int oStart = wO.offset(), oEnd = oStart + wO.size();
-        for (int i = 0; i < w.length; i++) w[i] -= (i >= oStart && i < oEnd ? stepO : step) * g[i];
+        Kernels.axpy(3 * d * d, -step, g, wQ.offset(), w, wQ.offset()); // W_Q, W_K, W_V (consecutive)
+        Kernels.axpy(wO.size(), -stepO, g, wO.offset(), w, wO.offset());
         return loss;
     }
 
@@ -242,7 +345,7 @@ public final class AttentionMlpModel {
                 int row = (i0 + i) * m;
                 for (int l = 0; l < seqLen; l++) {
                     int base = (i * seqLen + l) * m;
-                    for (int j = 0; j < m; j++) c[row + j] += dh[base + j]; // dh holds ReLU(h) after forward
+                    for (int j = 0; j < m; j++) c[row + j] += act[base + j]; // ReLU(h) after a forward
                 }
                 for (int j = 0; j < m; j++) c[row + j] *= a[j] / (double) seqLen;
             }
@@ -261,8 +364,7 @@ public final class AttentionMlpModel {
         double total = 0;
         for (int i0 = 0; i0 < data.n(); i0 += maxBatch) {
             int b = Math.min(maxBatch, data.n() - i0);
-            forward(data.x(), data.offset(i0), b);
-            Attention.softmaxProbabilities(spec(b), q, k, lse, probs, ws);
+            forward(data.x(), data.offset(i0), b); // leaves the softmax rows in probs
             for (int i = 0; i < b; i++) {
                 int label = data.y()[i0 + i];
                 int pOff = (i0 + i) * seqLen;

@@ -12,9 +12,10 @@ package dev.onelayer.model.lowrank;
  * @param batch     samples per step, drawn without replacement from a reshuffled training set each epoch
  * @param evalEvery evaluate train/test error, test hinge and attention mass every this many steps (and at 0 and the end)
  * @param seed      root seed (streams: task, data, eval, init, "batches")
+ * @param threads   threads for the batch chunks of each step and evaluation; results do not depend on it
  */
 public record LowRankConfig(PatternTaskConfig task, ModelConfig model, double lr, double lrOMult, int steps, int batch,
-                            int evalEvery, long seed) {
+                            int evalEvery, long seed, int threads) {
 
     public LowRankConfig {
         String k = "LowRankConfig";
@@ -24,6 +25,13 @@ public record LowRankConfig(PatternTaskConfig task, ModelConfig model, double lr
         if (steps < 0) throw new IllegalArgumentException(k + ": steps=" + steps + " must be >= 0");
         if (batch < 1 || batch > task.nTrain()) throw new IllegalArgumentException(k + ": batch=" + batch + " must be in [1, nTrain=" + task.nTrain() + "]");
         if (evalEvery < 1) throw new IllegalArgumentException(k + ": evalEvery=" + evalEvery + " must be >= 1");
+        if (threads < 1) throw new IllegalArgumentException(k + ": threads=" + threads + " must be >= 1");
+    }
+
+    /** A single-threaded config (threads = 1). */
+    public LowRankConfig(PatternTaskConfig task, ModelConfig model, double lr, double lrOMult, int steps, int batch,
+                         int evalEvery, long seed) {
+        this(task, model, lr, lrOMult, steps, batch, evalEvery, seed, 1);
     }
 
     /** Validated setting "T" (CI size): d 16, M 8, L 16, m 64, init_qk 0.1, lr 2, 1000 steps, batch 64. */
@@ -42,26 +50,30 @@ public record LowRankConfig(PatternTaskConfig task, ModelConfig model, double lr
     }
 
     public LowRankConfig withTask(PatternTaskConfig t) {
-        return new LowRankConfig(t, model, lr, lrOMult, steps, batch, evalEvery, seed);
+        return new LowRankConfig(t, model, lr, lrOMult, steps, batch, evalEvery, seed, threads);
     }
 
     public LowRankConfig withModel(ModelConfig mc) {
-        return new LowRankConfig(task, mc, lr, lrOMult, steps, batch, evalEvery, seed);
+        return new LowRankConfig(task, mc, lr, lrOMult, steps, batch, evalEvery, seed, threads);
     }
 
     public LowRankConfig withSteps(int n) {
-        return new LowRankConfig(task, model, lr, lrOMult, n, batch, evalEvery, seed);
+        return new LowRankConfig(task, model, lr, lrOMult, n, batch, evalEvery, seed, threads);
     }
 
     public LowRankConfig withSeed(long s) {
-        return new LowRankConfig(task, model, lr, lrOMult, steps, batch, evalEvery, s);
+        return new LowRankConfig(task, model, lr, lrOMult, steps, batch, evalEvery, s, threads);
     }
 
     public LowRankConfig withLr(double rate, double oMult) {
-        return new LowRankConfig(task, model, rate, oMult, steps, batch, evalEvery, seed);
+        return new LowRankConfig(task, model, rate, oMult, steps, batch, evalEvery, seed, threads);
     }
 
     public LowRankConfig withEvalEvery(int n) {
-        return new LowRankConfig(task, model, lr, lrOMult, steps, batch, n, seed);
+        return new LowRankConfig(task, model, lr, lrOMult, steps, batch, n, seed, threads);
+    }
+
+    public LowRankConfig withThreads(int n) {
+        return new LowRankConfig(task, model, lr, lrOMult, steps, batch, evalEvery, seed, n);
     }
 }

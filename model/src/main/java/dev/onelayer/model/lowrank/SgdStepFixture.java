@@ -21,15 +21,25 @@ public final class SgdStepFixture {
      * max(4 batch, 256) samples.
      */
     public static SgdStepFixture of(int d, int seqLen, int patterns, int neurons, int batch, long seed) {
+        return of(d, seqLen, patterns, neurons, batch, seed, 1);
+    }
+
+    /** As {@link #of(int, int, int, int, int, long)}, the step's batch chunks on up to {@code threads} threads. */
+    public static SgdStepFixture of(int d, int seqLen, int patterns, int neurons, int batch, long seed, int threads) {
         int n = Math.max(4 * batch, 256);
         PatternTaskConfig task = new PatternTaskConfig(d, patterns, seqLen, 1, 0.3, 0.1, 1.0, 0.1, n, 2);
-        LowRankConfig c = new LowRankConfig(task, ModelConfig.defaults().withNeurons(neurons), 2.0, neurons / 64.0, 1, batch, 1, seed);
+        LowRankConfig c = new LowRankConfig(task, ModelConfig.defaults().withNeurons(neurons), 2.0, neurons / 64.0, 1, batch, 1, seed, threads);
         return new SgdStepFixture(c);
     }
 
-    /** The issue's benchmark shape: d 32, L 32, M 16, m 256, batch 64. */
+    /** The issue's benchmark shape: d 32, L 32, M 16, m 256, batch 64, single-threaded. */
     public static SgdStepFixture issueShape(long seed) {
-        return of(32, 32, 16, 256, 64, seed);
+        return issueShape(seed, 1);
+    }
+
+    /** The issue's benchmark shape on up to {@code threads} threads. */
+    public static SgdStepFixture issueShape(long seed, int threads) {
+        return of(32, 32, 16, 256, 64, seed, threads);
     }
 
     public SgdStepFixture(LowRankConfig config) {

@@ -30,8 +30,7 @@ public final class Training {
     public static TrainedRun run(LowRankConfig config, StepListener onStep) {
         if (config == null) throw new IllegalArgumentException("Training.run: config is null");
         PatternTask task = new PatternTask(config.task(), config.seed());
-        AttentionMlpModel model = new AttentionMlpModel(config.task().d(), config.task().seqLen(), config.model(),
-                Rng.stream(config.seed(), Rng.INIT), Math.max(CHUNK, config.batch()));
+        AttentionMlpModel model = freshModel(config);
         float[] init = model.params().values().clone();
         return continueRun(config, task, model, init, onStep);
     }
@@ -39,7 +38,7 @@ public final class Training {
     /** A model of this config's shape with its initial weights, and the task, without training (for benchmarks). */
     public static AttentionMlpModel freshModel(LowRankConfig config) {
         return new AttentionMlpModel(config.task().d(), config.task().seqLen(), config.model(),
-                Rng.stream(config.seed(), Rng.INIT), Math.max(CHUNK, config.batch()));
+                Rng.stream(config.seed(), Rng.INIT), Math.max(CHUNK, config.batch()), config.threads());
     }
 
     static TrainedRun continueRun(LowRankConfig config, PatternTask task, AttentionMlpModel model, float[] init, StepListener onStep) {

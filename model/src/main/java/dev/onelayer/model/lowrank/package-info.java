@@ -13,7 +13,9 @@
  *       patterns per class).</li>
  *   <li>{@link dev.onelayer.model.lowrank.AttentionMlpModel} with {@link dev.onelayer.model.lowrank.ModelConfig}:
  *       {@code F(X) = (1/L) sum_l a^T ReLU(W_O W_V X softmax(X^T W_K^T W_Q x_l))}, hinge loss,
- *       forward/backward through the kernel's full softmax attention and GEMM; one SGD step is
+ *       forward/backward as kernel GEMMs over fixed chunks of samples (projections and the MLP over
+ *       all of a chunk's tokens, attention as three small products per sample), the chunks on
+ *       {@code LowRankConfig.threads} threads with the same bits on any count; one SGD step is
  *       {@link dev.onelayer.model.lowrank.AttentionMlpModel#sgdStep}, packaged at any shape by
  *       {@link dev.onelayer.model.lowrank.SgdStepFixture} (what the benchmark times).</li>
  *   <li>Experiment 1: {@link dev.onelayer.model.lowrank.Training} (config

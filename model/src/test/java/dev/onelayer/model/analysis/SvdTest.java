@@ -53,6 +53,33 @@ class SvdTest {
         }
     }
 
+    /**
+     * Rank 2 plus noise 1e-7..1e-12, entries rounded to float (a trained weight update's shape):
+     * with a threshold of u alone these seeds never converged (a pair of a noise column and a
+     * large column stays at |a_p.a_q| ~ sqrt(m) u |a_p| |a_q|, the rounding floor of the dot).
+     */
+    @Test
+    void lowRankPlusTinyNoiseConverges() {
+        for (int seed : new int[] {10, 17, 48, 57}) {
+            Random rnd = new Random(seed);
+            int n = 16;
+            double[] a = new double[n * n];
+            double noise = Math.pow(10, -4 - rnd.nextInt(10));
+            for (int r = 0; r < 2; r++) {
+                double[] x = new double[n], y = new double[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = rnd.nextGaussian();
+                    y[i] = rnd.nextGaussian();
+                }
+                for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) a[i * n + j] += x[i] * y[j];
+            }
+            for (int i = 0; i < n * n; i++) a[i] = (float) (a[i] + noise * rnd.nextGaussian());
+            Svd s = Svd.of(n, n, a);
+            assertTrue(s.sweeps() < Svd.MAX_SWEEPS, "seed " + seed);
+            checkAll(n, n, a, s);
+        }
+    }
+
     @Test
     void randomMatricesFactorAndMatchEigenpairsOfAtA() {
         Random rnd = new Random(5);
