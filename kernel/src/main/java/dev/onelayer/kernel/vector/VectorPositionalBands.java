@@ -10,8 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>{@link #rows} and {@link #cols} run the lanes along the outer-product rows (d^2 or 2 d^2
  * floats, padded to whole vectors with zeros) and block four rows of the result with two vectors
- * each, so every loaded row of X feeds eight FMAs; a row whose band ends earlier than its block's
- * last row gets weight 0 there (an exact no-op on finite data). {@link #dots} runs the lanes along
+ * each, so every loaded row of X feeds eight FMAs. The bands of consecutive rows end (or start) at
+ * most one key apart, so the block's ragged edge is at most three single steps for part of the
+ * rows; no row ever reads a key outside its band, not even with weight 0 (0 * inf is NaN, and the
+ * masked tokens must not move a row). {@link #dots} runs the lanes along
  * the keys s over the transposed KV, so each dP entry is an FMA chain over the outer-product index
  * in order, with no horizontal sum; lanes past a row's band are computed and dropped.
  *
@@ -45,11 +47,9 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
             int j = 0;
             for (; j + 2 * L <= ld; j += 2 * L) {
                 FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-                for (int s = 0, x = xOff + j; s <= h3; s++, x += ld) {
-                    FloatVector g0 = FloatVector.broadcast(F, s <= h0 ? p[p0 + s] : 0f);
-                    FloatVector g1 = FloatVector.broadcast(F, s <= h1 ? p[p1 + s] : 0f);
-                    FloatVector g2 = FloatVector.broadcast(F, s <= h2 ? p[p2 + s] : 0f);
-                    FloatVector g3 = FloatVector.broadcast(F, p[p3 + s]);
+                for (int s = 0, x = xOff + j; s <= h0; s++, x += ld) {
+                    FloatVector g0 = FloatVector.broadcast(F, p[p0 + s]), g1 = FloatVector.broadcast(F, p[p1 + s]);
+                    FloatVector g2 = FloatVector.broadcast(F, p[p2 + s]), g3 = FloatVector.broadcast(F, p[p3 + s]);
                     FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
                     a0 = xa.fma(g0, a0);
                     b0 = xb.fma(g0, b0);
@@ -59,6 +59,34 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
                     b2 = xb.fma(g2, b2);
                     a3 = xa.fma(g3, a3);
                     b3 = xb.fma(g3, b3);
+                }
+                // Bands of consecutive rows end at most one key apart: key h1 only for rows 1..3, and so on.
+                if (h1 > h0) {
+                    int x = xOff + h1 * ld + j;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector g1 = FloatVector.broadcast(F, p[p1 + h1]), g2 = FloatVector.broadcast(F, p[p2 + h1]);
+                    FloatVector g3 = FloatVector.broadcast(F, p[p3 + h1]);
+                    a1 = xa.fma(g1, a1);
+                    b1 = xb.fma(g1, b1);
+                    a2 = xa.fma(g2, a2);
+                    b2 = xb.fma(g2, b2);
+                    a3 = xa.fma(g3, a3);
+                    b3 = xb.fma(g3, b3);
+                }
+                if (h2 > h1) {
+                    int x = xOff + h2 * ld + j;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector g2 = FloatVector.broadcast(F, p[p2 + h2]), g3 = FloatVector.broadcast(F, p[p3 + h2]);
+                    a2 = xa.fma(g2, a2);
+                    b2 = xb.fma(g2, b2);
+                    a3 = xa.fma(g3, a3);
+                    b3 = xb.fma(g3, b3);
+                }
+                if (h3 > h2) {
+                    int x = xOff + h3 * ld + j;
+                    FloatVector g3 = FloatVector.broadcast(F, p[p3 + h3]);
+                    a3 = FloatVector.fromArray(F, ws, x).fma(g3, a3);
+                    b3 = FloatVector.fromArray(F, ws, x + L).fma(g3, b3);
                 }
                 a0.intoArray(ws, y + j);
                 b0.intoArray(ws, y + j + L);
@@ -71,12 +99,26 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
             }
             for (; j < ld; j += L) {
                 FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-                for (int s = 0, x = xOff + j; s <= h3; s++, x += ld) {
+                for (int s = 0, x = xOff + j; s <= h0; s++, x += ld) {
                     FloatVector xa = FloatVector.fromArray(F, ws, x);
-                    a0 = xa.fma(FloatVector.broadcast(F, s <= h0 ? p[p0 + s] : 0f), a0);
-                    a1 = xa.fma(FloatVector.broadcast(F, s <= h1 ? p[p1 + s] : 0f), a1);
-                    a2 = xa.fma(FloatVector.broadcast(F, s <= h2 ? p[p2 + s] : 0f), a2);
+                    a0 = xa.fma(FloatVector.broadcast(F, p[p0 + s]), a0);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[p1 + s]), a1);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + s]), a2);
                     a3 = xa.fma(FloatVector.broadcast(F, p[p3 + s]), a3);
+                }
+                if (h1 > h0) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + h1 * ld + j);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[p1 + h1]), a1);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + h1]), a2);
+                    a3 = xa.fma(FloatVector.broadcast(F, p[p3 + h1]), a3);
+                }
+                if (h2 > h1) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + h2 * ld + j);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + h2]), a2);
+                    a3 = xa.fma(FloatVector.broadcast(F, p[p3 + h2]), a3);
+                }
+                if (h3 > h2) {
+                    a3 = FloatVector.fromArray(F, ws, xOff + h3 * ld + j).fma(FloatVector.broadcast(F, p[p3 + h3]), a3);
                 }
                 a0.intoArray(ws, y + j);
                 a1.intoArray(ws, y + ld + j);
@@ -107,12 +149,38 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
             int j = 0;
             for (; j + 2 * L <= ld; j += 2 * L) {
                 FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-                for (int t = l0, x = xOff + l0 * ld + j; t < T; t++, x += ld) {
+                // Bands of consecutive columns start at most one row apart: row l0 only for column s, and so on.
+                if (l1 > l0) {
+                    int x = xOff + l0 * ld + j;
+                    FloatVector g0 = FloatVector.broadcast(F, p[l0 * T + s]);
+                    a0 = FloatVector.fromArray(F, ws, x).fma(g0, a0);
+                    b0 = FloatVector.fromArray(F, ws, x + L).fma(g0, b0);
+                }
+                if (l2 > l1) {
+                    int x = xOff + l1 * ld + j, pc = l1 * T + s;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector g0 = FloatVector.broadcast(F, p[pc]), g1 = FloatVector.broadcast(F, p[pc + 1]);
+                    a0 = xa.fma(g0, a0);
+                    b0 = xb.fma(g0, b0);
+                    a1 = xa.fma(g1, a1);
+                    b1 = xb.fma(g1, b1);
+                }
+                if (l3 > l2) {
+                    int x = xOff + l2 * ld + j, pc = l2 * T + s;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector g0 = FloatVector.broadcast(F, p[pc]), g1 = FloatVector.broadcast(F, p[pc + 1]);
+                    FloatVector g2 = FloatVector.broadcast(F, p[pc + 2]);
+                    a0 = xa.fma(g0, a0);
+                    b0 = xb.fma(g0, b0);
+                    a1 = xa.fma(g1, a1);
+                    b1 = xb.fma(g1, b1);
+                    a2 = xa.fma(g2, a2);
+                    b2 = xb.fma(g2, b2);
+                }
+                for (int t = l3, x = xOff + l3 * ld + j; t < T; t++, x += ld) {
                     int pc = t * T + s;
-                    FloatVector g0 = FloatVector.broadcast(F, p[pc]);
-                    FloatVector g1 = FloatVector.broadcast(F, t >= l1 ? p[pc + 1] : 0f);
-                    FloatVector g2 = FloatVector.broadcast(F, t >= l2 ? p[pc + 2] : 0f);
-                    FloatVector g3 = FloatVector.broadcast(F, t >= l3 ? p[pc + 3] : 0f);
+                    FloatVector g0 = FloatVector.broadcast(F, p[pc]), g1 = FloatVector.broadcast(F, p[pc + 1]);
+                    FloatVector g2 = FloatVector.broadcast(F, p[pc + 2]), g3 = FloatVector.broadcast(F, p[pc + 3]);
                     FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
                     a0 = xa.fma(g0, a0);
                     b0 = xb.fma(g0, b0);
@@ -134,13 +202,27 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
             }
             for (; j < ld; j += L) {
                 FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-                for (int t = l0, x = xOff + l0 * ld + j; t < T; t++, x += ld) {
+                if (l1 > l0) a0 = FloatVector.fromArray(F, ws, xOff + l0 * ld + j).fma(FloatVector.broadcast(F, p[l0 * T + s]), a0);
+                if (l2 > l1) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + l1 * ld + j);
+                    int pc = l1 * T + s;
+                    a0 = xa.fma(FloatVector.broadcast(F, p[pc]), a0);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[pc + 1]), a1);
+                }
+                if (l3 > l2) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + l2 * ld + j);
+                    int pc = l2 * T + s;
+                    a0 = xa.fma(FloatVector.broadcast(F, p[pc]), a0);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[pc + 1]), a1);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[pc + 2]), a2);
+                }
+                for (int t = l3, x = xOff + l3 * ld + j; t < T; t++, x += ld) {
                     int pc = t * T + s;
                     FloatVector xa = FloatVector.fromArray(F, ws, x);
                     a0 = xa.fma(FloatVector.broadcast(F, p[pc]), a0);
-                    a1 = xa.fma(FloatVector.broadcast(F, t >= l1 ? p[pc + 1] : 0f), a1);
-                    a2 = xa.fma(FloatVector.broadcast(F, t >= l2 ? p[pc + 2] : 0f), a2);
-                    a3 = xa.fma(FloatVector.broadcast(F, t >= l3 ? p[pc + 3] : 0f), a3);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[pc + 1]), a1);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[pc + 2]), a2);
+                    a3 = xa.fma(FloatVector.broadcast(F, p[pc + 3]), a3);
                 }
                 a0.intoArray(ws, y + j);
                 a1.intoArray(ws, y + ld + j);

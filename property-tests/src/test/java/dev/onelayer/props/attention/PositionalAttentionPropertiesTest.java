@@ -70,8 +70,13 @@ class PositionalAttentionPropertiesTest {
                 float[] out = new float[sp.tokenFloats()], out2 = new float[sp.tokenFloats()];
                 ops.positional(sp, p, a, b, x, x, x, out, ws);
                 int t0 = g.nextInt(T);
+                // A masked token may even be NaN (the rows never read it, not even with weight 0).
+                boolean poison = g.nextBoolean();
                 for (int bt = 0; bt < sp.batch(); bt++) {
-                    for (int c = 0; c < sp.d(); c++) x[(bt * T + t0) * sp.d() + c] += 1.5f;
+                    for (int c = 0; c < sp.d(); c++) {
+                        int i = (bt * T + t0) * sp.d() + c;
+                        x[i] = poison ? Float.NaN : x[i] + 1.5f;
+                    }
                 }
                 ops.positional(sp, p, a, b, x, x, x, out2, ws);
                 int rows = Math.max(0, t0 - sp.shift());   // rows t with t + shift < t0
