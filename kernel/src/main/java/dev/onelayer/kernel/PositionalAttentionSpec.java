@@ -135,16 +135,21 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         return kvtOffset() + outerFloats() * keyLd();
     }
 
+    int tokensTransposedOffset() {
+        return tileOffset() + 4 * keyLd();
+    }
+
     private static long workspaceLong(int seqLen, int d, boolean complex) {
         long ld = ((long) (complex ? 2 : 1) * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
         long tp = ((long) seqLen + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
         long kv = (2L * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
-        return kv + 4L * seqLen * ld + (long) (complex ? 2 : 1) * d * d * tp + 4L * tp + 16;
+        long w = (complex ? 2L : 1L) * d;
+        return kv + 4L * seqLen * ld + (long) (complex ? 2 : 1) * d * d * tp + 4L * tp + 2L * w * tp + 16;
     }
 
     /**
      * Scratch floats: C and dC (d x d), the per-sequence outer products KV, M, dM, dKV ([T][outerLd]),
-     * a transposed KV ([outer][keyLd]) and a tile of four [keyLd] rows.
+     * a transposed KV ([outer][keyLd]), a tile of four [keyLd] rows and transposed k, v ([width][keyLd]).
      */
     public int workspaceFloats() {
         return (int) workspaceLong(seqLen, d, complex);

@@ -45,6 +45,12 @@ public final class PositionalOuter {
 
         /** Whether {@link #dots} reads the transposed copy of KV. */
         boolean transposed();
+
+        /**
+         * Writes KV transposed ([outer][keyLd] at {@code kvtOff}) for the sequence at {@code base};
+         * {@code 2 * tokenWidth * keyLd} floats at {@code tokOff} are free for transposed k and v.
+         */
+        void outerTransposed(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvtOff, int tokOff);
     }
 
     /** Plain loops, the scalar implementation. */
@@ -86,6 +92,15 @@ public final class PositionalOuter {
         public boolean transposed() {
             return false;
         }
+
+        @Override
+        public void outerTransposed(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvtOff, int tokOff) {
+            int T = sp.seqLen(), n = sp.outerFloats(), ld = sp.outerLd(), tp = sp.keyLd(), kv = sp.kvOffset();
+            outer(sp, k, v, base, ws);
+            for (int s = 0; s < T; s++) {
+                for (int j = 0; j < n; j++) ws[kvtOff + j * tp + s] = ws[kv + s * ld + j];
+            }
+        }
     };
 
     private PositionalOuter() {
@@ -101,7 +116,7 @@ public final class PositionalOuter {
 
     /** Zeroes the outer-product rows and the transposed copy, so that their pads stay 0 for the call. */
     private static void clearRows(PositionalAttentionSpec sp, float[] ws) {
-        Arrays.fill(ws, sp.kvOffset(), sp.tileOffset() + 4 * sp.keyLd(), 0f);
+        Arrays.fill(ws, sp.kvOffset(), sp.tokensTransposedOffset() + 2 * sp.tokenWidth() * sp.keyLd(), 0f);
     }
 
     /** Form 3 forward ({@link AttentionOps#positional}) with the given band products. */
@@ -114,7 +129,7 @@ public final class PositionalOuter {
         int stride = sp.seqLen() * sp.tokenWidth();
         for (int bt = 0; bt < sp.batch(); bt++) {
             int base = bt * stride;
-            outer(sp, k, v, base, ws, false);
+            outer(sp, k, v, base, ws);
             bands.rows(sp, p, ws, sp.kvOffset(), sp.mOffset());
             contract(sp, q, base, ws, out);
         }
@@ -141,7 +156,8 @@ public final class PositionalOuter {
         int stride = sp.seqLen() * sp.tokenWidth();
         for (int bt = 0; bt < sp.batch(); bt++) {
             int base = bt * stride;
-            outer(sp, k, v, base, ws, bands.transposed());
+            outer(sp, k, v, base, ws);
+            if (bands.transposed()) bands.outerTransposed(sp, k, v, base, ws, sp.kvtOffset(), sp.tokensTransposedOffset());
             bands.rows(sp, p, ws, sp.kvOffset(), sp.mOffset());
             rowGrads(sp, q, dOut, base, ws, dq);
             bands.dots(sp, ws, sp.dmOffset(), sp.kvOffset(), sp.kvtOffset(), sp.tileOffset(), dP);
@@ -160,10 +176,10 @@ public final class PositionalOuter {
         }
     }
 
-    /** KV_s = k_s v_s^T (complex: the complex product, no conjugate) for every s, optionally also transposed. */
-    static void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, boolean transposed) {
-        int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), ld = sp.outerLd(), tp = sp.keyLd();
-        int kv = sp.kvOffset(), kvt = sp.kvtOffset();
+    /** KV_s = k_s v_s^T (complex: the complex product, no conjugate) for every s. */
+    static void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws) {
+        int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), ld = sp.outerLd();
+        int kv = sp.kvOffset();
         for (int s = 0; s < T; s++) {
             int so = base + s * w, row = kv + s * ld;
             if (!sp.complex()) {
@@ -181,10 +197,6 @@ public final class PositionalOuter {
                         ws[r + 2 * i + 1] = Math.fma(kr, vi, ki * vr);
                     }
                 }
-            }
-            if (transposed) {
-                int n = sp.outerFloats();
-                for (int j = 0; j < n; j++) ws[kvt + j * tp + s] = ws[row + j];
             }
         }
     }

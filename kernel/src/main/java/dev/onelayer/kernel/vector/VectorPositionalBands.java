@@ -36,6 +36,48 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
         return true;
     }
 
+    /**
+     * KV transposed with the lanes along the keys: k and v of the sequence are transposed once
+     * (2 T width scalar moves), then each row of KV^T is a lane-wise product of two transposed
+     * token rows (complex: the same FMA form as the scalar {@code outer}, so KV and KV^T hold the
+     * same bits). Lanes past T read the zero padding of the transposed tokens.
+     */
+    @Override
+    public void outerTransposed(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvtOff, int tokOff) {
+        int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), tp = sp.keyLd();
+        int kT = tokOff, vT = tokOff + w * tp;
+        for (int s = 0; s < T; s++) {
+            int so = base + s * w;
+            for (int c = 0; c < w; c++) {
+                ws[kT + c * tp + s] = k[so + c];
+                ws[vT + c * tp + s] = v[so + c];
+            }
+        }
+        if (!sp.complex()) {
+            for (int c = 0; c < d; c++) {
+                for (int i = 0; i < d; i++) {
+                    int o = kvtOff + (c * d + i) * tp, kr = kT + c * tp, vr = vT + i * tp;
+                    for (int sb = 0; sb < tp; sb += L) {
+                        FloatVector.fromArray(F, ws, kr + sb).mul(FloatVector.fromArray(F, ws, vr + sb)).intoArray(ws, o + sb);
+                    }
+                }
+            }
+        } else {
+            for (int c = 0; c < d; c++) {
+                for (int i = 0; i < d; i++) {
+                    int o = kvtOff + 2 * (c * d + i) * tp;
+                    int kre = kT + 2 * c * tp, kim = kre + tp, vre = vT + 2 * i * tp, vim = vre + tp;
+                    for (int sb = 0; sb < tp; sb += L) {
+                        FloatVector kr = FloatVector.fromArray(F, ws, kre + sb), ki = FloatVector.fromArray(F, ws, kim + sb);
+                        FloatVector vr = FloatVector.fromArray(F, ws, vre + sb), vi = FloatVector.fromArray(F, ws, vim + sb);
+                        kr.fma(vr, ki.mul(vi).neg()).intoArray(ws, o + sb);
+                        kr.fma(vi, ki.mul(vr)).intoArray(ws, o + tp + sb);
+                    }
+                }
+            }
+        }
+    }
+
     @Override
     public void rows(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff) {
         int T = sp.seqLen(), ld = sp.outerLd();
