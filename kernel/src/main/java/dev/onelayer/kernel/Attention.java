@@ -196,7 +196,7 @@ public final class Attention {
     private static void positionalArgs(String n, PositionalAttentionSpec s, float[] p, float[] a, float[] b,
                                        float[] q, float[] k, float[] v, float[] ws) {
         spec(n, s);
-        String tok = "[B=" + s.batch() + "][T=" + s.seqLen() + "][d=" + s.d() + "]";
+        String tok = "[B=" + s.batch() + "][T=" + s.seqLen() + "][d=" + s.d() + "]" + (s.complex() ? "[re,im]" : "");
         buffer(n, "P", p, s.positionalFloats(), "[T=" + s.seqLen() + "][T]");
         buffer(n, "a", a, s.diagonalFloats(), "[H=" + s.heads() + "][d=" + s.d() + "]");
         buffer(n, "b", b, s.diagonalFloats(), "[H=" + s.heads() + "][d=" + s.d() + "]");
@@ -216,7 +216,10 @@ public final class Attention {
         IMPL.positional(s, p, a, b, q, k, v, out, ws);
     }
 
-    /** Form 3 backward; see {@link AttentionOps#positionalBackward}. */
+    /**
+     * Form 3 backward; see {@link AttentionOps#positionalBackward}. dq, dk and dv may all be null
+     * when only the parameter gradients (dP, da, db) are wanted.
+     */
     public static void positionalBackward(PositionalAttentionSpec s, float[] p, float[] a, float[] b, float[] q,
                                           float[] k, float[] v, float[] dOut, float[] dP, float[] da, float[] db,
                                           float[] dq, float[] dk, float[] dv, float[] ws) {
@@ -226,11 +229,17 @@ public final class Attention {
         buffer(n, "dP", dP, s.positionalFloats(), "[T][T]");
         buffer(n, "da", da, s.diagonalFloats(), "[H][d]");
         buffer(n, "db", db, s.diagonalFloats(), "[H][d]");
-        buffer(n, "dq", dq, s.tokenFloats(), "[B][T][d]");
-        buffer(n, "dk", dk, s.tokenFloats(), "[B][T][d]");
-        buffer(n, "dv", dv, s.tokenFloats(), "[B][T][d]");
-        outputsDistinct(n, 7, new String[] {"dP", "da", "db", "dq", "dk", "dv", "ws", "P", "a", "b", "q", "k", "v", "dOut"},
-                dP, da, db, dq, dk, dv, ws, p, a, b, q, k, v, dOut);
+        if (dq == null && dk == null && dv == null) {
+            // Input gradients not wanted (q, k, v are data): the kernel skips their contractions.
+            outputsDistinct(n, 4, new String[] {"dP", "da", "db", "ws", "P", "a", "b", "q", "k", "v", "dOut"},
+                    dP, da, db, ws, p, a, b, q, k, v, dOut);
+        } else {
+            buffer(n, "dq", dq, s.tokenFloats(), "[B][T][d]");
+            buffer(n, "dk", dk, s.tokenFloats(), "[B][T][d]");
+            buffer(n, "dv", dv, s.tokenFloats(), "[B][T][d]");
+            outputsDistinct(n, 7, new String[] {"dP", "da", "db", "dq", "dk", "dv", "ws", "P", "a", "b", "q", "k", "v", "dOut"},
+                    dP, da, db, dq, dk, dv, ws, p, a, b, q, k, v, dOut);
+        }
         IMPL.positionalBackward(s, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
     }
 

@@ -86,17 +86,21 @@ public interface AttentionOps {
 
     /**
      * Form 3: {@code out_t = sum_h sum_{s <= t + shift} P[t,s] (q_t . a_h o k_s) (b_h o v_s)}, computed
-     * through {@code C[c][i] = sum_h a_hc b_hi} as
-     * {@code out_ti = sum_s P[t,s] v_si sum_c q_tc k_sc C[c][i]}.
+     * through {@code C[c][i] = sum_h a_hc b_hi} and the positional mix of the key-value outer
+     * products {@code M_t = sum_{s <= t + shift} P[t,s] k_s v_s^T} as
+     * {@code out_ti = sum_c q_tc C[c][i] M_t[c][i]} (complex spec: {@code conj(q_tc)}, complex M).
      */
     void positional(PositionalAttentionSpec s, float[] p, float[] a, float[] b, float[] q, float[] k, float[] v,
                     float[] out, float[] ws);
 
     /**
-     * Backward of form 3. With {@code u = q_t o k_s}, {@code w = v_s o dOut_t}, {@code g = P[t,s]}:
-     * {@code dP[t,s] = u^T C w}, {@code dC += g u w^T}, {@code dq_t += g k_s o (C w)},
-     * {@code dk_s += g q_t o (C w)}, {@code dv_s += g dOut_t o (C^T u)}; then
-     * {@code da_hc = sum_i dC[c][i] b_hi}, {@code db_hi = sum_c a_hc dC[c][i]}.
+     * Backward of form 3. With {@code dM_t[c][i] = C[c][i] q_tc dOut_ti}:
+     * {@code dP[t,s] = <dM_t, k_s v_s^T>}, {@code dC[c][i] = sum_t q_tc dOut_ti M_t[c][i]},
+     * {@code dq_tc = sum_i C[c][i] dOut_ti M_t[c][i]}, and with {@code dKV_s = sum_t P[t,s] dM_t}:
+     * {@code dk_s = dKV_s v_s}, {@code dv_s = dKV_s^T k_s}; then
+     * {@code da_hc = sum_i dC[c][i] b_hi}, {@code db_hi = sum_c a_hc dC[c][i]} (complex spec: the
+     * same with complex products, conjugating q, v and k where the Wirtinger rule says so).
+     * dq, dk, dv may all be null: then only dP, da and db are computed.
      */
     void positionalBackward(PositionalAttentionSpec s, float[] p, float[] a, float[] b, float[] q, float[] k,
                             float[] v, float[] dOut, float[] dP, float[] da, float[] db,

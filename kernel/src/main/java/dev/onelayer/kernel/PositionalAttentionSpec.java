@@ -8,20 +8,36 @@ package dev.onelayer.kernel;
  * With {@code q = k = v = s_{0..T-1}} and {@code shift = 1}, row r uses the query token s_r and the
  * tokens up to s_{r+1}, i.e. the paper's previous-token query predicting s_{r+2}.
  *
- * @param batch  B
- * @param heads  H (diagonal maps a_h, b_h)
- * @param seqLen T
- * @param d      token width
- * @param shift  how many positions past t the keys reach (0: causal incl. diagonal; 1: the paper)
+ * <p>{@code complex}: tokens are complex d-vectors stored as (re, im) pairs, a, b and P stay real,
+ * and the score is the Hermitian product {@code q_t^* diag(a_h) k_s} (icar.md 2(b), the unitary
+ * case): {@code out_t = sum_h sum_s P[t,s] (sum_c a_hc conj(q_tc) k_sc) (b_h o v_s)} in complex
+ * arithmetic. It equals the real form on the 2d pair coordinates with each a_h, b_h entry repeated
+ * for re and im, summed with the same form on {@code (q, -i k, i v)}, at a quarter of the work.
+ *
+ * @param batch   B
+ * @param heads   H (diagonal maps a_h, b_h)
+ * @param seqLen  T
+ * @param d       token width (complex coordinates when {@code complex})
+ * @param shift   how many positions past t the keys reach (0: causal incl. diagonal; 1: the paper)
+ * @param complex whether tokens are complex (re, im) pairs
  */
-public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, int shift) {
+public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, int shift, boolean complex) {
+
+    /** Alignment (floats) of the outer-product rows in the workspace: whole 512-bit vectors. */
+    public static final int ROW_ALIGN = 16;
 
     public PositionalAttentionSpec {
         String k = "PositionalAttentionSpec";
         AttentionSpecs.dims(k, new String[] {"batch", "heads", "seqLen", "d", "shift"}, batch, heads, seqLen, d, shift);
-        AttentionSpecs.floats(k, "tokens", batch, seqLen, d);
+        AttentionSpecs.floats(k, "tokens", batch, seqLen, d, complex ? 2 : 1);
         AttentionSpecs.floats(k, "P", seqLen, seqLen);
         AttentionSpecs.floats(k, "a", heads, d);
+        AttentionSpecs.floats(k, "workspace", 1, workspaceLong(seqLen, d, complex));
+    }
+
+    /** A real spec. */
+    public PositionalAttentionSpec(int batch, int heads, int seqLen, int d, int shift) {
+        this(batch, heads, seqLen, d, shift, false);
     }
 
     /** Last key of row t. */
@@ -29,9 +45,19 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         return (int) Math.min((long) t + shift, seqLen - 1);
     }
 
-    /** Floats of q, k, v and out: B*T*d (layout [B][T][d]). */
+    /** First row whose keys reach s. */
+    public int first(int s) {
+        return (int) Math.max(0L, (long) s - shift);
+    }
+
+    /** Floats per token: d, or 2d when complex. */
+    public int tokenWidth() {
+        return complex ? 2 * d : d;
+    }
+
+    /** Floats of q, k, v and out: B*T*d (layout [B][T][d], [B][T][d][2] when complex). */
     public int tokenFloats() {
-        return batch * seqLen * d;
+        return batch * seqLen * tokenWidth();
     }
 
     /** Floats of a and b: H*d (layout [H][d]). */
@@ -44,6 +70,21 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         return seqLen * seqLen;
     }
 
+    /** Floats of one key-value outer product {@code k_s v_s^T}: d^2, or 2 d^2 (complex pairs). */
+    public int outerFloats() {
+        return (complex ? 2 : 1) * d * d;
+    }
+
+    /** Leading dimension of the [T][outer] rows in the workspace: {@link #outerFloats()} rounded up to {@link #ROW_ALIGN}. */
+    public int outerLd() {
+        return (outerFloats() + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+    }
+
+    /** Leading dimension of the transposed [outer][T] copy: T rounded up to {@link #ROW_ALIGN}. */
+    public int keyLd() {
+        return (seqLen + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+    }
+
     /** Number of attended (t, s) pairs per batch element. */
     public long pairs() {
         long n = 0;
@@ -51,17 +92,66 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         return n;
     }
 
-    /** Forward flops through the coupling C: per pair 2 (d^2 + 2d), plus 2 H d^2 for C. */
+    /** Forward flops through the outer products: per pair 2 outer (M_t += P k_s v_s^T), plus O(T outer) and 2 H d^2 for C. */
     public double forwardFlops() {
-        return 2.0 * batch * pairs() * ((double) d * d + 2.0 * d) + 2.0 * heads * d * d;
+        return 2.0 * batch * (pairs() + 3.0 * seqLen) * outerFloats() + 2.0 * heads * d * d;
     }
 
-    /** Backward flops: per pair C w, C^T u, dC (d^2 each) and about 6d more; plus 4 H d^2. */
+    /** Backward flops: per pair M_t again, dP and dKV (outer each), plus O(T outer) and 4 H d^2. */
     public double backwardFlops() {
-        return 2.0 * batch * pairs() * (3.0 * d * d + 6.0 * d) + 6.0 * heads * d * d;
+        return 2.0 * batch * (3.0 * pairs() + 8.0 * seqLen) * outerFloats() + 4.0 * heads * d * d;
     }
 
+    /** Offsets into the workspace (see {@link PositionalOuter}). */
+    int couplingOffset() {
+        return 0;
+    }
+
+    int couplingGradOffset() {
+        return d * d;
+    }
+
+    int kvOffset() {
+        return (2 * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+    }
+
+    int mOffset() {
+        return kvOffset() + seqLen * outerLd();
+    }
+
+    int dmOffset() {
+        return mOffset() + seqLen * outerLd();
+    }
+
+    int dkvOffset() {
+        return dmOffset() + seqLen * outerLd();
+    }
+
+    int kvtOffset() {
+        return dkvOffset() + seqLen * outerLd();
+    }
+
+    int tileOffset() {
+        return kvtOffset() + outerFloats() * keyLd();
+    }
+
+    int tokensTransposedOffset() {
+        return tileOffset() + 4 * keyLd();
+    }
+
+    private static long workspaceLong(int seqLen, int d, boolean complex) {
+        long ld = ((long) (complex ? 2 : 1) * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+        long tp = ((long) seqLen + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+        long kv = (2L * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+        long w = (complex ? 2L : 1L) * d;
+        return kv + 4L * seqLen * ld + (long) (complex ? 2 : 1) * d * d * tp + 4L * tp + 2L * w * tp + 16;
+    }
+
+    /**
+     * Scratch floats: C and dC (d x d), the per-sequence outer products KV, M, dM, dKV ([T][outerLd]),
+     * a transposed KV ([outer][keyLd]), a tile of four [keyLd] rows and transposed k, v ([width][keyLd]).
+     */
     public int workspaceFloats() {
-        return AttentionSpecs.floats("PositionalAttentionSpec", "workspace", 1, 4L * d * d + 8L * d + 16);
+        return (int) workspaceLong(seqLen, d, complex);
     }
 }

@@ -224,73 +224,14 @@ public class ScalarAttentionOps implements AttentionOps {
     @Override
     public void positional(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k, float[] v,
                            float[] out, float[] ws) {
-        int T = sp.seqLen(), d = sp.d();
-        int cOff = 0, wOff = d * d;
-        positionalCoupling(sp.heads(), d, a, b, ws, cOff);
-        Arrays.fill(out, 0, sp.tokenFloats(), 0f);
-        for (int bt = 0; bt < sp.batch(); bt++) {
-            int base = bt * T * d;
-            for (int t = 0; t < T; t++) {
-                int to = base + t * d;
-                for (int s = 0; s <= sp.last(t); s++) {
-                    float g = p[t * T + s];
-                    int so = base + s * d;
-                    // w = C^T u with u = q_t o k_s; then out_t += g v_s o w.
-                    Arrays.fill(ws, wOff, wOff + d, 0f);
-                    for (int c = 0; c < d; c++) axpy(d, q[to + c] * k[so + c], ws, cOff + c * d, ws, wOff);
-                    for (int i = 0; i < d; i++) out[to + i] = Math.fma(g, v[so + i] * ws[wOff + i], out[to + i]);
-                }
-            }
-        }
+        PositionalOuter.forward(sp, p, a, b, q, k, v, out, ws, PositionalOuter.SCALAR);
     }
 
     @Override
     public void positionalBackward(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k,
                                    float[] v, float[] dOut, float[] dP, float[] da, float[] db,
                                    float[] dq, float[] dk, float[] dv, float[] ws) {
-        int T = sp.seqLen(), d = sp.d(), H = sp.heads();
-        int cOff = 0, dcOff = d * d, uOff = 2 * d * d, wOff = uOff + d, cwOff = wOff + d, ctuOff = cwOff + d;
-        positionalCoupling(H, d, a, b, ws, cOff);
-        Arrays.fill(ws, dcOff, dcOff + d * d, 0f);
-        Arrays.fill(dP, 0, sp.positionalFloats(), 0f);
-        Arrays.fill(dq, 0, sp.tokenFloats(), 0f);
-        Arrays.fill(dk, 0, sp.tokenFloats(), 0f);
-        Arrays.fill(dv, 0, sp.tokenFloats(), 0f);
-        for (int bt = 0; bt < sp.batch(); bt++) {
-            int base = bt * T * d;
-            for (int t = 0; t < T; t++) {
-                int to = base + t * d;
-                for (int s = 0; s <= sp.last(t); s++) {
-                    int so = base + s * d;
-                    float g = p[t * T + s];
-                    for (int c = 0; c < d; c++) {
-                        ws[uOff + c] = q[to + c] * k[so + c];
-                        ws[wOff + c] = v[so + c] * dOut[to + c];
-                    }
-                    // cw = C w (rows of C dotted with w); ctu = C^T u.
-                    Arrays.fill(ws, ctuOff, ctuOff + d, 0f);
-                    for (int c = 0; c < d; c++) {
-                        ws[cwOff + c] = dot(d, ws, cOff + c * d, ws, wOff);
-                        axpy(d, ws[uOff + c], ws, cOff + c * d, ws, ctuOff);
-                    }
-                    dP[t * T + s] += dot(d, ws, uOff, ws, cwOff);
-                    for (int c = 0; c < d; c++) axpy(d, g * ws[uOff + c], ws, wOff, ws, dcOff + c * d);
-                    for (int c = 0; c < d; c++) {
-                        dq[to + c] = Math.fma(g * k[so + c], ws[cwOff + c], dq[to + c]);
-                        dk[so + c] = Math.fma(g * q[to + c], ws[cwOff + c], dk[so + c]);
-                        dv[so + c] = Math.fma(g * dOut[to + c], ws[ctuOff + c], dv[so + c]);
-                    }
-                }
-            }
-        }
-        Arrays.fill(da, 0, sp.diagonalFloats(), 0f);
-        Arrays.fill(db, 0, sp.diagonalFloats(), 0f);
-        for (int h = 0; h < H; h++) {
-            for (int c = 0; c < d; c++) {
-                da[h * d + c] = dot(d, ws, dcOff + c * d, b, h * d);
-                axpy(d, a[h * d + c], ws, dcOff + c * d, db, h * d);
-            }
-        }
+        PositionalOuter.backward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws, PositionalOuter.SCALAR);
     }
 
     // ---------------------------------------------------------------- form 5

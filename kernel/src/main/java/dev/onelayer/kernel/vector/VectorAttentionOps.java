@@ -2,6 +2,8 @@ package dev.onelayer.kernel.vector;
 
 import dev.onelayer.kernel.AttentionOps;
 import dev.onelayer.kernel.LinearAttentionSpec;
+import dev.onelayer.kernel.PositionalAttentionSpec;
+import dev.onelayer.kernel.PositionalOuter;
 import dev.onelayer.kernel.ScalarAttentionOps;
 import dev.onelayer.kernel.SoftmaxAttentionSpec;
 import java.util.Arrays;
@@ -21,8 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * score never depends on where its key falls relative to the lane grid.
  *
  * <p>The prefix-state form (O(T dk dv)) keeps its states in the layouts where every update is an
- * axpy over a row of length dk or dv. The positional form (form 3) and the SCB readout (form 5)
- * are gather-shaped, d^2-per-pair computations on tiny d; they use the scalar code.
+ * axpy over a row of length dk or dv. The positional form (form 3) runs through the key-value
+ * outer products ({@link PositionalOuter}) with the banded products in {@link VectorPositionalBands}.
+ * The SCB readout (form 5) is gather-shaped; it uses the scalar code.
  *
  * <p>Reductions: per-lane partial sums are combined in a fixed order ({@link Lanes#sum}) and
  * {@code exp} is {@link Lanes#expNonPositive}, so results are the same bits on every JIT tier.
@@ -503,5 +506,23 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                 expShifted(probs, row + lo, n, lse[bh * T + t], ws, w.lanes);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- form 3
+
+    private static final PositionalOuter.Bands BANDS =
+            VectorPositionalBands.SUPPORTED ? VectorPositionalBands.INSTANCE : PositionalOuter.SCALAR;
+
+    @Override
+    public void positional(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k, float[] v,
+                           float[] out, float[] ws) {
+        PositionalOuter.forward(sp, p, a, b, q, k, v, out, ws, BANDS);
+    }
+
+    @Override
+    public void positionalBackward(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k,
+                                   float[] v, float[] dOut, float[] dP, float[] da, float[] db,
+                                   float[] dq, float[] dk, float[] dv, float[] ws) {
+        PositionalOuter.backward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws, BANDS);
     }
 }

@@ -19,12 +19,12 @@ import dev.onelayer.model.train.Model;
  * initial value). Per-example loss {@code sum_r ||s^_{r+2} - s_{r+2}||^2}. Inputs are sequences
  * s_0..s_T ({@code len = T}).
  *
- * <p>Real data: one call of the kernel's form 3 ({@link Attention#positional}, shift 1).
+ * <p>One call of the kernel's form 3 ({@link Attention#positional}, shift 1), real or complex.
  * Complex data (stored as real pairs), with real A, B, P: the score {@code z = s_r^* diag(a) s_t'}
- * is complex, and {@code z (b o v) = Re z (b o v) + Im z (b o i v)} with
- * {@code Re z = sum a (q_re k_re + q_im k_im)} and {@code Im z = sum a (q_re (-i k)_re + q_im (-i k)_im)}.
- * So the complex model is exactly two real form-3 calls on the 2d pair coordinates with each
- * a_h, b_h entry repeated for re and im: {@code form3(q=s, k=s, v=s) + form3(q=s, k=-i s, v=i s)}.
+ * is complex and multiplies {@code b o s_t'} in complex arithmetic, which is the kernel's complex
+ * spec. (It equals two real form-3 calls on the 2d pair coordinates with each a_h, b_h entry
+ * repeated for re and im, {@code form3(q=s, k=s, v=s) + form3(q=s, k=-i s, v=i s)}, at four times
+ * the work.) The tokens are data, so the backward asks the kernel for dP, da, db only.
  */
 public final class DiagonalAttentionModel implements Model<SequenceBatch> {
 
@@ -125,7 +125,7 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
     }
 
     private PositionalAttentionSpec spec(int m) {
-        return new PositionalAttentionSpec(m, heads, seqLen, dim, 1);
+        return new PositionalAttentionSpec(m, heads, seqLen, d, 1, complex);
     }
 
     private void check(SequenceBatch batch, int start, int end) {
@@ -139,18 +139,10 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
         }
     }
 
-    /** Expands [H][d] to [H][dim] with each entry repeated for re and im (complex) or copied (real). */
-    private void expand(Param src, float[] dst) {
-        float[] v = src == null ? fixedHeads : params.values();
-        int o = src == null ? 0 : src.offset();
-        if (!complex) {
-            System.arraycopy(v, o, dst, 0, heads * d);
-            return;
-        }
-        for (int i = 0; i < heads * d; i++) {
-            dst[2 * i] = v[o + i];
-            dst[2 * i + 1] = v[o + i];
-        }
+    /** A or B as a [H][d] buffer (the fixed all-ones head of the PE-only model when src is null). */
+    private void heads(Param src, float[] dst) {
+        if (src == null) System.arraycopy(fixedHeads, 0, dst, 0, heads * d);
+        else System.arraycopy(params.values(), src.offset(), dst, 0, heads * d);
     }
 
     /**
@@ -163,26 +155,14 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
         PositionalAttentionSpec sp = spec(m);
         float[] q = ws.floats("q", tokens);
         for (int i = 0; i < m; i++) System.arraycopy(batch.states, batch.offset(start + i, 0), q, i * seqLen * dim, seqLen * dim);
-        float[] ax = ws.floats("aExpanded", heads * dim), bx = ws.floats("bExpanded", heads * dim);
-        expand(a, ax);
-        expand(b, bx);
+        float[] ah = ws.floats("aHeads", heads * d), bh = ws.floats("bHeads", heads * d);
+        heads(a, ah);
+        heads(b, bh);
         float[] kw = ws.floats("kernelWs", sp.workspaceFloats());
         float[] out = ws.floats("out", tokens);
-        float[] pv = params.values();
         float[] pm = ws.floats("P", seqLen * seqLen);
-        System.arraycopy(pv, p.offset(), pm, 0, seqLen * seqLen);
-        Attention.positional(sp, pm, ax, bx, q, q, q, out, kw);
-        if (complex) {
-            float[] kr = ws.floats("kRot", tokens), vr = ws.floats("vRot", tokens), out2 = ws.floats("out2", tokens);
-            for (int i = 0; i < tokens; i += 2) {
-                kr[i] = q[i + 1];       // -i (x + iy) = y - ix
-                kr[i + 1] = -q[i];
-                vr[i] = -q[i + 1];      //  i (x + iy) = -y + ix
-                vr[i + 1] = q[i];
-            }
-            Attention.positional(sp, pm, ax, bx, q, kr, vr, out2, kw);
-            for (int i = 0; i < tokens; i++) out[i] += out2[i];
-        }
+        System.arraycopy(params.values(), p.offset(), pm, 0, seqLen * seqLen);
+        Attention.positional(sp, pm, ah, bh, q, q, q, out, kw);
         return out;
     }
 
@@ -219,29 +199,18 @@ public final class DiagonalAttentionModel implements Model<SequenceBatch> {
         if (res.length != tokens) throw new IllegalStateException("DiagonalAttentionModel.backward: forward ran on a different range");
         float[] dOut = ws.floats("dOut", tokens);
         for (int i = 0; i < tokens; i++) dOut[i] = 2f * scale * res[i];
-        float[] q = ws.saved("q"), ax = ws.saved("aExpanded"), bx = ws.saved("bExpanded"), pm = ws.saved("P"), kw = ws.saved("kernelWs");
-        float[] dP = ws.floats("dP", seqLen * seqLen), da = ws.floats("da", heads * dim), db = ws.floats("db", heads * dim);
-        float[] dq = ws.floats("dq", tokens), dk = ws.floats("dk", tokens), dv = ws.floats("dv", tokens);
-        Attention.positionalBackward(sp, pm, ax, bx, q, q, q, dOut, dP, da, db, dq, dk, dv, kw);
+        float[] q = ws.saved("q"), ah = ws.saved("aHeads"), bh = ws.saved("bHeads"), pm = ws.saved("P"), kw = ws.saved("kernelWs");
+        float[] dP = ws.floats("dP", seqLen * seqLen), da = ws.floats("da", heads * d), db = ws.floats("db", heads * d);
+        Attention.positionalBackward(sp, pm, ah, bh, q, q, q, dOut, dP, da, db, null, null, null, kw);
         accumulate(grad, dP, da, db);
-        if (complex) {
-            Attention.positionalBackward(sp, pm, ax, bx, q, ws.saved("kRot"), ws.saved("vRot"), dOut, dP, da, db, dq, dk, dv, kw);
-            accumulate(grad, dP, da, db);
-        }
     }
 
     private void accumulate(float[] grad, float[] dP, float[] da, float[] db) {
         for (int i = 0; i < seqLen * seqLen; i++) grad[p.offset() + i] += dP[i];
         if (fixedHeads != null) return;
-        int f = complex ? 2 : 1;
         for (int i = 0; i < heads * d; i++) {
-            float ga = 0, gb = 0;
-            for (int c = 0; c < f; c++) {
-                ga += da[f * i + c];
-                gb += db[f * i + c];
-            }
-            grad[a.offset() + i] += ga;
-            grad[b.offset() + i] += gb;
+            grad[a.offset() + i] += da[i];
+            grad[b.offset() + i] += db[i];
         }
     }
 }

@@ -70,8 +70,13 @@ class PositionalAttentionPropertiesTest {
                 float[] out = new float[sp.tokenFloats()], out2 = new float[sp.tokenFloats()];
                 ops.positional(sp, p, a, b, x, x, x, out, ws);
                 int t0 = g.nextInt(T);
+                // A masked token may even be NaN (the rows never read it, not even with weight 0).
+                boolean poison = g.nextBoolean();
                 for (int bt = 0; bt < sp.batch(); bt++) {
-                    for (int c = 0; c < sp.d(); c++) x[(bt * T + t0) * sp.d() + c] += 1.5f;
+                    for (int c = 0; c < sp.d(); c++) {
+                        int i = (bt * T + t0) * sp.d() + c;
+                        x[i] = poison ? Float.NaN : x[i] + 1.5f;
+                    }
                 }
                 ops.positional(sp, p, a, b, x, x, x, out2, ws);
                 int rows = Math.max(0, t0 - sp.shift());   // rows t with t + shift < t0
@@ -102,5 +107,68 @@ class PositionalAttentionPropertiesTest {
             FiniteDifferences.check("dk", k, loss, ref.dk, 1e-3, 1e-9);
             FiniteDifferences.check("dv", v, loss, ref.dv, 1e-3, 1e-9);
         });
+    }
+
+    private static PositionalAttentionSpec complexSpec(int[] d) {
+        return new PositionalAttentionSpec(d[0], d[1], d[2], d[3], d[4], true);
+    }
+
+    /** The complex spec (Hermitian score, complex outer products) against two real float64 references. */
+    @Test
+    void complexForwardAndBackwardMatchFloat64Reference() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("positional/complex/" + ops.name(), 60, PositionalAttentionPropertiesTest::dims, (d, g) -> {
+                PositionalAttentionSpec sp = complexSpec(d);
+                float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+                boolean shared = g.nextBoolean();
+                float[] x = g.array(sp.tokenFloats());
+                float[] q = shared ? x : g.array(sp.tokenFloats()), k = shared ? x : g.array(sp.tokenFloats());
+                float[] v = shared ? x : g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
+                float[] ws = new float[sp.workspaceFloats()];
+                float[] out = new float[sp.tokenFloats()];
+                Arrays.fill(out, Float.NaN);
+                ops.positional(sp, p, a, b, q, k, v, out, ws);
+                PositionalComplexRef ref = new PositionalComplexRef(sp, FiniteDifferences.toDouble(p), FiniteDifferences.toDouble(a),
+                        FiniteDifferences.toDouble(b), FiniteDifferences.toDouble(q), FiniteDifferences.toDouble(k),
+                        FiniteDifferences.toDouble(v), FiniteDifferences.toDouble(dOut));
+                PositionalAttentionSpec real = PositionalComplexRef.realSpec(sp);
+                String name = ops.name() + " " + sp;
+                // Each complex product is two real ones, so each real term of the reference is one of the kernel's.
+                Bounds.check(name + " out", out, ref.out, bounds(real, ref.outAbs));
+
+                float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
+                float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
+                for (float[] z : new float[][] {dP, da, db, dq, dk, dv}) Arrays.fill(z, Float.NaN);
+                ops.positionalBackward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
+                Bounds.check(name + " dP", dP, ref.dP, bounds(real, ref.dPAbs));
+                Bounds.check(name + " da", da, ref.da, bounds(real, ref.daAbs));
+                Bounds.check(name + " db", db, ref.db, bounds(real, ref.dbAbs));
+                Bounds.check(name + " dq", dq, ref.dq, bounds(real, ref.dqAbs));
+                Bounds.check(name + " dk", dk, ref.dk, bounds(real, ref.dkAbs));
+                Bounds.check(name + " dv", dv, ref.dv, bounds(real, ref.dvAbs));
+            });
+        }
+    }
+
+    /** Without dq, dk, dv (the tokens are data) the parameter gradients are the same bits as with them. */
+    @Test
+    void parameterGradientsDoNotDependOnAskingForInputGradients() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("positional/no-input-grads/" + ops.name(), 40, PositionalAttentionPropertiesTest::dims, (d, g) -> {
+                PositionalAttentionSpec sp = g.nextBoolean() ? spec(d) : complexSpec(d);
+                float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+                float[] x = g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
+                float[] ws = new float[sp.workspaceFloats()];
+                float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
+                float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
+                ops.positionalBackward(sp, p, a, b, x, x, x, dOut, dP, da, db, dq, dk, dv, ws);
+                float[] dP2 = new float[dP.length], da2 = new float[da.length], db2 = new float[db.length];
+                Arrays.fill(dP2, Float.NaN);
+                ops.positionalBackward(sp, p, a, b, x, x, x, dOut, dP2, da2, db2, null, null, null, ws);
+                Bounds.sameBits("dP " + sp, dP, dP2, 0, dP.length);
+                Bounds.sameBits("da " + sp, da, da2, 0, da.length);
+                Bounds.sameBits("db " + sp, db, db2, 0, db.length);
+            });
+        }
     }
 }

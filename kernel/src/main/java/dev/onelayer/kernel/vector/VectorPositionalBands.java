@@ -1,0 +1,352 @@
+package dev.onelayer.kernel.vector;
+
+import dev.onelayer.kernel.PositionalAttentionSpec;
+import dev.onelayer.kernel.PositionalOuter;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The banded products of form 3 ({@link PositionalOuter.Bands}) with the Vector API.
+ *
+ * <p>{@link #rows} and {@link #cols} run the lanes along the outer-product rows (d^2 or 2 d^2
+ * floats, padded to whole vectors with zeros) and block four rows of the result with two vectors
+ * each, so every loaded row of X feeds eight FMAs. The bands of consecutive rows end (or start) at
+ * most one key apart, so the block's ragged edge is at most three single steps for part of the
+ * rows; no row ever reads a key outside its band, not even with weight 0 (0 * inf is NaN, and the
+ * masked tokens must not move a row). {@link #dots} runs the lanes along
+ * the keys s over the transposed KV, so each dP entry is an FMA chain over the outer-product index
+ * in order, with no horizontal sum; lanes past a row's band are computed and dropped.
+ *
+ * <p>Needs the lane count to divide {@link PositionalAttentionSpec#ROW_ALIGN}; otherwise
+ * {@link #SUPPORTED} is false and the caller uses the scalar products.
+ */
+final class VectorPositionalBands implements PositionalOuter.Bands {
+
+    private static final VectorSpecies<Float> F = Lanes.F;
+    private static final int L = Lanes.L;
+
+    static final boolean SUPPORTED = PositionalAttentionSpec.ROW_ALIGN % L == 0;
+    static final VectorPositionalBands INSTANCE = new VectorPositionalBands();
+
+    private VectorPositionalBands() {
+    }
+
+    @Override
+    public boolean transposed() {
+        return true;
+    }
+
+    /**
+     * KV transposed with the lanes along the keys: k and v of the sequence are transposed once
+     * (2 T width scalar moves), then each row of KV^T is a lane-wise product of two transposed
+     * token rows (complex: the same FMA form as the scalar {@code outer}, so KV and KV^T hold the
+     * same bits). Lanes past T read the zero padding of the transposed tokens.
+     */
+    @Override
+    public void outerTransposed(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvtOff, int tokOff) {
+        int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), tp = sp.keyLd();
+        int kT = tokOff, vT = tokOff + w * tp;
+        for (int s = 0; s < T; s++) {
+            int so = base + s * w;
+            for (int c = 0; c < w; c++) {
+                ws[kT + c * tp + s] = k[so + c];
+                ws[vT + c * tp + s] = v[so + c];
+            }
+        }
+        if (!sp.complex()) {
+            for (int c = 0; c < d; c++) {
+                for (int i = 0; i < d; i++) {
+                    int o = kvtOff + (c * d + i) * tp, kr = kT + c * tp, vr = vT + i * tp;
+                    for (int sb = 0; sb < tp; sb += L) {
+                        FloatVector.fromArray(F, ws, kr + sb).mul(FloatVector.fromArray(F, ws, vr + sb)).intoArray(ws, o + sb);
+                    }
+                }
+            }
+        } else {
+            for (int c = 0; c < d; c++) {
+                for (int i = 0; i < d; i++) {
+                    int o = kvtOff + 2 * (c * d + i) * tp;
+                    int kre = kT + 2 * c * tp, kim = kre + tp, vre = vT + 2 * i * tp, vim = vre + tp;
+                    for (int sb = 0; sb < tp; sb += L) {
+                        FloatVector kr = FloatVector.fromArray(F, ws, kre + sb), ki = FloatVector.fromArray(F, ws, kim + sb);
+                        FloatVector vr = FloatVector.fromArray(F, ws, vre + sb), vi = FloatVector.fromArray(F, ws, vim + sb);
+                        kr.fma(vr, ki.mul(vi).neg()).intoArray(ws, o + sb);
+                        kr.fma(vi, ki.mul(vr)).intoArray(ws, o + tp + sb);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void rows(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff) {
+        int T = sp.seqLen(), ld = sp.outerLd();
+        int t = 0;
+        for (; t + 4 <= T; t += 4) {
+            int h0 = sp.last(t), h1 = sp.last(t + 1), h2 = sp.last(t + 2), h3 = sp.last(t + 3);
+            int p0 = t * T, p1 = p0 + T, p2 = p1 + T, p3 = p2 + T;
+            int y = yOff + t * ld;
+            int j = 0;
+            for (; j + 2 * L <= ld; j += 2 * L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                for (int s = 0, x = xOff + j; s <= h0; s++, x += ld) {
+                    FloatVector g0 = FloatVector.broadcast(F, p[p0 + s]), g1 = FloatVector.broadcast(F, p[p1 + s]);
+                    FloatVector g2 = FloatVector.broadcast(F, p[p2 + s]), g3 = FloatVector.broadcast(F, p[p3 + s]);
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    a0 = xa.fma(g0, a0);
+                    b0 = xb.fma(g0, b0);
+                    a1 = xa.fma(g1, a1);
+                    b1 = xb.fma(g1, b1);
+                    a2 = xa.fma(g2, a2);
+                    b2 = xb.fma(g2, b2);
+                    a3 = xa.fma(g3, a3);
+                    b3 = xb.fma(g3, b3);
+                }
+                // Bands of consecutive rows end at most one key apart: key h1 only for rows 1..3, and so on.
+                if (h1 > h0) {
+                    int x = xOff + h1 * ld + j;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector g1 = FloatVector.broadcast(F, p[p1 + h1]), g2 = FloatVector.broadcast(F, p[p2 + h1]);
+                    FloatVector g3 = FloatVector.broadcast(F, p[p3 + h1]);
+                    a1 = xa.fma(g1, a1);
+                    b1 = xb.fma(g1, b1);
+                    a2 = xa.fma(g2, a2);
+                    b2 = xb.fma(g2, b2);
+                    a3 = xa.fma(g3, a3);
+                    b3 = xb.fma(g3, b3);
+                }
+                if (h2 > h1) {
+                    int x = xOff + h2 * ld + j;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector g2 = FloatVector.broadcast(F, p[p2 + h2]), g3 = FloatVector.broadcast(F, p[p3 + h2]);
+                    a2 = xa.fma(g2, a2);
+                    b2 = xb.fma(g2, b2);
+                    a3 = xa.fma(g3, a3);
+                    b3 = xb.fma(g3, b3);
+                }
+                if (h3 > h2) {
+                    int x = xOff + h3 * ld + j;
+                    FloatVector g3 = FloatVector.broadcast(F, p[p3 + h3]);
+                    a3 = FloatVector.fromArray(F, ws, x).fma(g3, a3);
+                    b3 = FloatVector.fromArray(F, ws, x + L).fma(g3, b3);
+                }
+                a0.intoArray(ws, y + j);
+                b0.intoArray(ws, y + j + L);
+                a1.intoArray(ws, y + ld + j);
+                b1.intoArray(ws, y + ld + j + L);
+                a2.intoArray(ws, y + 2 * ld + j);
+                b2.intoArray(ws, y + 2 * ld + j + L);
+                a3.intoArray(ws, y + 3 * ld + j);
+                b3.intoArray(ws, y + 3 * ld + j + L);
+            }
+            for (; j < ld; j += L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                for (int s = 0, x = xOff + j; s <= h0; s++, x += ld) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, x);
+                    a0 = xa.fma(FloatVector.broadcast(F, p[p0 + s]), a0);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[p1 + s]), a1);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + s]), a2);
+                    a3 = xa.fma(FloatVector.broadcast(F, p[p3 + s]), a3);
+                }
+                if (h1 > h0) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + h1 * ld + j);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[p1 + h1]), a1);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + h1]), a2);
+                    a3 = xa.fma(FloatVector.broadcast(F, p[p3 + h1]), a3);
+                }
+                if (h2 > h1) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + h2 * ld + j);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + h2]), a2);
+                    a3 = xa.fma(FloatVector.broadcast(F, p[p3 + h2]), a3);
+                }
+                if (h3 > h2) {
+                    a3 = FloatVector.fromArray(F, ws, xOff + h3 * ld + j).fma(FloatVector.broadcast(F, p[p3 + h3]), a3);
+                }
+                a0.intoArray(ws, y + j);
+                a1.intoArray(ws, y + ld + j);
+                a2.intoArray(ws, y + 2 * ld + j);
+                a3.intoArray(ws, y + 3 * ld + j);
+            }
+        }
+        for (; t < T; t++) {
+            int h = sp.last(t), pr = t * T, y = yOff + t * ld;
+            for (int j = 0; j < ld; j += L) {
+                FloatVector a0 = FloatVector.zero(F);
+                for (int s = 0, x = xOff + j; s <= h; s++, x += ld) {
+                    a0 = FloatVector.fromArray(F, ws, x).fma(FloatVector.broadcast(F, p[pr + s]), a0);
+                }
+                a0.intoArray(ws, y + j);
+            }
+        }
+    }
+
+    @Override
+    public void cols(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff) {
+        int T = sp.seqLen(), ld = sp.outerLd();
+        int s = 0;
+        for (; s + 4 <= T; s += 4) {
+            // Rows s..s+3 of the result read column s..s+3 of P, contiguous in each row t of P.
+            int l0 = sp.first(s), l1 = sp.first(s + 1), l2 = sp.first(s + 2), l3 = sp.first(s + 3);
+            int y = yOff + s * ld;
+            int j = 0;
+            for (; j + 2 * L <= ld; j += 2 * L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                // Bands of consecutive columns start at most one row apart: row l0 only for column s, and so on.
+                if (l1 > l0) {
+                    int x = xOff + l0 * ld + j;
+                    FloatVector g0 = FloatVector.broadcast(F, p[l0 * T + s]);
+                    a0 = FloatVector.fromArray(F, ws, x).fma(g0, a0);
+                    b0 = FloatVector.fromArray(F, ws, x + L).fma(g0, b0);
+                }
+                if (l2 > l1) {
+                    int x = xOff + l1 * ld + j, pc = l1 * T + s;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector g0 = FloatVector.broadcast(F, p[pc]), g1 = FloatVector.broadcast(F, p[pc + 1]);
+                    a0 = xa.fma(g0, a0);
+                    b0 = xb.fma(g0, b0);
+                    a1 = xa.fma(g1, a1);
+                    b1 = xb.fma(g1, b1);
+                }
+                if (l3 > l2) {
+                    int x = xOff + l2 * ld + j, pc = l2 * T + s;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector g0 = FloatVector.broadcast(F, p[pc]), g1 = FloatVector.broadcast(F, p[pc + 1]);
+                    FloatVector g2 = FloatVector.broadcast(F, p[pc + 2]);
+                    a0 = xa.fma(g0, a0);
+                    b0 = xb.fma(g0, b0);
+                    a1 = xa.fma(g1, a1);
+                    b1 = xb.fma(g1, b1);
+                    a2 = xa.fma(g2, a2);
+                    b2 = xb.fma(g2, b2);
+                }
+                for (int t = l3, x = xOff + l3 * ld + j; t < T; t++, x += ld) {
+                    int pc = t * T + s;
+                    FloatVector g0 = FloatVector.broadcast(F, p[pc]), g1 = FloatVector.broadcast(F, p[pc + 1]);
+                    FloatVector g2 = FloatVector.broadcast(F, p[pc + 2]), g3 = FloatVector.broadcast(F, p[pc + 3]);
+                    FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+                    a0 = xa.fma(g0, a0);
+                    b0 = xb.fma(g0, b0);
+                    a1 = xa.fma(g1, a1);
+                    b1 = xb.fma(g1, b1);
+                    a2 = xa.fma(g2, a2);
+                    b2 = xb.fma(g2, b2);
+                    a3 = xa.fma(g3, a3);
+                    b3 = xb.fma(g3, b3);
+                }
+                a0.intoArray(ws, y + j);
+                b0.intoArray(ws, y + j + L);
+                a1.intoArray(ws, y + ld + j);
+                b1.intoArray(ws, y + ld + j + L);
+                a2.intoArray(ws, y + 2 * ld + j);
+                b2.intoArray(ws, y + 2 * ld + j + L);
+                a3.intoArray(ws, y + 3 * ld + j);
+                b3.intoArray(ws, y + 3 * ld + j + L);
+            }
+            for (; j < ld; j += L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                if (l1 > l0) a0 = FloatVector.fromArray(F, ws, xOff + l0 * ld + j).fma(FloatVector.broadcast(F, p[l0 * T + s]), a0);
+                if (l2 > l1) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + l1 * ld + j);
+                    int pc = l1 * T + s;
+                    a0 = xa.fma(FloatVector.broadcast(F, p[pc]), a0);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[pc + 1]), a1);
+                }
+                if (l3 > l2) {
+                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + l2 * ld + j);
+                    int pc = l2 * T + s;
+                    a0 = xa.fma(FloatVector.broadcast(F, p[pc]), a0);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[pc + 1]), a1);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[pc + 2]), a2);
+                }
+                for (int t = l3, x = xOff + l3 * ld + j; t < T; t++, x += ld) {
+                    int pc = t * T + s;
+                    FloatVector xa = FloatVector.fromArray(F, ws, x);
+                    a0 = xa.fma(FloatVector.broadcast(F, p[pc]), a0);
+                    a1 = xa.fma(FloatVector.broadcast(F, p[pc + 1]), a1);
+                    a2 = xa.fma(FloatVector.broadcast(F, p[pc + 2]), a2);
+                    a3 = xa.fma(FloatVector.broadcast(F, p[pc + 3]), a3);
+                }
+                a0.intoArray(ws, y + j);
+                a1.intoArray(ws, y + ld + j);
+                a2.intoArray(ws, y + 2 * ld + j);
+                a3.intoArray(ws, y + 3 * ld + j);
+            }
+        }
+        for (; s < T; s++) {
+            int l = sp.first(s), y = yOff + s * ld;
+            for (int j = 0; j < ld; j += L) {
+                FloatVector a0 = FloatVector.zero(F);
+                for (int t = l, x = xOff + l * ld + j; t < T; t++, x += ld) {
+                    a0 = FloatVector.fromArray(F, ws, x).fma(FloatVector.broadcast(F, p[t * T + s]), a0);
+                }
+                a0.intoArray(ws, y + j);
+            }
+        }
+    }
+
+    @Override
+    public void dots(PositionalAttentionSpec sp, float[] ws, int xOff, int kvOff, int kvtOff, int tileOff, float[] dP) {
+        int T = sp.seqLen(), n = sp.outerFloats(), ld = sp.outerLd(), tp = sp.keyLd();
+        int t = 0;
+        for (; t + 4 <= T; t += 4) {
+            int keys = sp.last(t + 3) + 1;
+            int x0 = xOff + t * ld, x1 = x0 + ld, x2 = x1 + ld, x3 = x2 + ld;
+            int sb = 0;
+            for (; sb + 2 * L <= keys + L - 1 && sb + 2 * L <= tp; sb += 2 * L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                for (int j = 0, y = kvtOff + sb; j < n; j++, y += tp) {
+                    FloatVector ka = FloatVector.fromArray(F, ws, y), kb = FloatVector.fromArray(F, ws, y + L);
+                    FloatVector g0 = FloatVector.broadcast(F, ws[x0 + j]);
+                    FloatVector g1 = FloatVector.broadcast(F, ws[x1 + j]);
+                    FloatVector g2 = FloatVector.broadcast(F, ws[x2 + j]);
+                    FloatVector g3 = FloatVector.broadcast(F, ws[x3 + j]);
+                    a0 = ka.fma(g0, a0);
+                    b0 = kb.fma(g0, b0);
+                    a1 = ka.fma(g1, a1);
+                    b1 = kb.fma(g1, b1);
+                    a2 = ka.fma(g2, a2);
+                    b2 = kb.fma(g2, b2);
+                    a3 = ka.fma(g3, a3);
+                    b3 = kb.fma(g3, b3);
+                }
+                a0.intoArray(ws, tileOff + sb);
+                b0.intoArray(ws, tileOff + sb + L);
+                a1.intoArray(ws, tileOff + tp + sb);
+                b1.intoArray(ws, tileOff + tp + sb + L);
+                a2.intoArray(ws, tileOff + 2 * tp + sb);
+                b2.intoArray(ws, tileOff + 2 * tp + sb + L);
+                a3.intoArray(ws, tileOff + 3 * tp + sb);
+                b3.intoArray(ws, tileOff + 3 * tp + sb + L);
+            }
+            for (; sb < keys; sb += L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                for (int j = 0, y = kvtOff + sb; j < n; j++, y += tp) {
+                    FloatVector ka = FloatVector.fromArray(F, ws, y);
+                    a0 = ka.fma(FloatVector.broadcast(F, ws[x0 + j]), a0);
+                    a1 = ka.fma(FloatVector.broadcast(F, ws[x1 + j]), a1);
+                    a2 = ka.fma(FloatVector.broadcast(F, ws[x2 + j]), a2);
+                    a3 = ka.fma(FloatVector.broadcast(F, ws[x3 + j]), a3);
+                }
+                a0.intoArray(ws, tileOff + sb);
+                a1.intoArray(ws, tileOff + tp + sb);
+                a2.intoArray(ws, tileOff + 2 * tp + sb);
+                a3.intoArray(ws, tileOff + 3 * tp + sb);
+            }
+            for (int r = 0; r < 4; r++) {
+                int row = (t + r) * T, tile = tileOff + r * tp;
+                for (int s = 0; s <= sp.last(t + r); s++) dP[row + s] += ws[tile + s];
+            }
+        }
+        for (; t < T; t++) {
+            int keys = sp.last(t) + 1, x0 = xOff + t * ld;
+            for (int sb = 0; sb < keys; sb += L) {
+                FloatVector a0 = FloatVector.zero(F);
+                for (int j = 0, y = kvtOff + sb; j < n; j++, y += tp) {
+                    a0 = FloatVector.fromArray(F, ws, y).fma(FloatVector.broadcast(F, ws[x0 + j]), a0);
+                }
+                a0.intoArray(ws, tileOff + sb);
+            }
+            for (int s = 0; s < keys; s++) dP[t * T + s] += ws[tileOff + s];
+        }
+    }
+}
