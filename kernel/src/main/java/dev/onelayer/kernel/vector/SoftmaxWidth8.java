@@ -1,0 +1,399 @@
+package dev.onelayer.kernel.vector;
+
+import dev.onelayer.kernel.AttentionOps;
+import dev.onelayer.kernel.SoftmaxAttentionSpec;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Fused softmax attention (form 4) for head width dk = dv = 8, the Markov theory model's shape
+ * (Makkuva et al. 2024, Section 3, d = 8): {@code out_t = Σ_j p_tj v_j},
+ * {@code p_tj = exp(s_tj − lse_t)}, {@code s_tj = scale q_t·k_j}, and its backward
+ * {@code ds_tj = p_tj (dOut_t·v_j − D_t)}, {@code dq_t = scale Σ_j ds_tj k_j},
+ * {@code dk_j = scale Σ_t ds_tj q_t}, {@code dv_j = Σ_t p_tj dOut_t}.
+ *
+ * <p>Why a width-8 path: with the width fixed, the eight query (or upstream-gradient) components
+ * are broadcast once per row and the eight output (or dq) accumulators stay in registers for the
+ * whole row, lanes running along keys of the transposed K and V ({@code kT[c][j]}, ld = T padded).
+ * The generic kernels in {@link VectorAttentionOps} loop over the width at run time and so pass
+ * every key block through memory several times (scores, max, exp, weighted sum), each pass with a
+ * per-block lane reduction; here the forward makes two passes per block (scores with their max;
+ * exp, sum and weighted sum together) and the backward three short ones (p; dp, ds and dv; dq and
+ * dk), each with few enough live vectors not to spill on AVX2's sixteen registers.
+ *
+ * <p>A row's last, partial key vector is computed in full width with the loaded keys and values
+ * of lanes past the row's end replaced by 0 and their probabilities by 0, so those lanes add
+ * exact zeros (no scalar tail, no masked memory access, and no dependence on later tokens).
+ * Lane sums are taken left to right ({@link VectorAttentionOps} does the same), so results are the
+ * same bits on every call, JIT tier and thread count. Numerically each pair sees the same
+ * operations as in the generic kernel: a dot product as an FMA chain over c, a scale, a shift by
+ * the row maximum (or lse), {@link Lanes#expNonPositive}.
+ */
+final class SoftmaxWidth8 {
+
+    private static final VectorSpecies<Float> F = Lanes.F;
+    private static final int L = Lanes.L;
+    private static final int BK = AttentionOps.KEY_BLOCK;
+    static final int WIDTH = 8;
+    private static final float[] IOTA = new float[L];
+
+    static {
+        for (int i = 0; i < L; i++) IOTA[i] = i;
+    }
+
+    private SoftmaxWidth8() {
+    }
+
+    /**
+     * Whether this path applies: dk = dv = 8, a partial key vector stays inside a transposed row,
+     * and the workspace from {@code tmp} on holds the lane scratch and the accumulators (10 L).
+     */
+    static boolean applies(SoftmaxAttentionSpec sp, int ld, int tmp) {
+        return sp.dk() == WIDTH && sp.dv() == WIDTH && ld - sp.seqLen() >= L && BK % L == 0
+                && (long) sp.workspaceFloats() - tmp >= (WIDTH + 2L) * L;
+    }
+
+    /** Lanes at or past {@code rem} (the keys beyond a row's end in its last, partial vector). */
+    private static VectorMask<Float> beyond(int rem) {
+        return FloatVector.fromArray(F, IOTA, 0).compare(VectorOperators.GE, (float) rem);
+    }
+
+    /** [T][8] to [8][ld] with the columns T..ld−1 set to 0 (read by partial key vectors). */
+    static void transposePadded(float[] src, int sOff, int T, float[] ws, int off, int ld) {
+        VectorAttentionOps.transpose(src, sOff, T, WIDTH, ws, off, ld);
+        for (int c = 0; c < WIDTH; c++) Arrays.fill(ws, off + c * ld + T, off + (c + 1) * ld, 0f);
+    }
+
+    /** Sum of L lanes stored at tmp[off..], left to right. */
+    private static float sumLanes(float[] tmp, int off) {
+        float s = tmp[off];
+        for (int i = 1; i < L; i++) s += tmp[off + i];
+        return s;
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    /**
+     * Forward of every (batch, head). Workspace offsets: kT, vT ([8][ld] each), buf (BK floats),
+     * tmp (L floats, then the accumulator lanes, 9 L).
+     */
+    static void forward(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] lse,
+                        float[] ws, int ld, int kT, int vT, int buf, int tmp) {
+        int T = sp.seqLen();
+        float scale = sp.scale();
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int base = bh * T * WIDTH;
+            transposePadded(k, base, T, ws, kT, ld);
+            transposePadded(v, base, T, ws, vT, ld);
+            for (int t = 0; t < T; t++) {
+                forwardRow(sp, t, q, base + t * WIDTH, ws, ld, kT, vT, buf, tmp, scale, out, base + t * WIDTH, lse, bh * T + t);
+            }
+        }
+    }
+
+    /**
+     * One query row: online softmax over key blocks. The running max m only grows; when a block
+     * raises it, the lane sums l and the unnormalised outputs a_c (kept in ws[acc..], lanes
+     * [l][a_0]..[a_7]) are rescaled by exp(m_old − m).
+     */
+    private static void forwardRow(SoftmaxAttentionSpec sp, int t, float[] q, int qo, float[] ws, int ld, int kT, int vT,
+                                   int buf, int tmp, float scale, float[] out, int o, float[] lse, int row) {
+        int lo = sp.first(t), hi = sp.last(t), acc = tmp + L;
+        Arrays.fill(ws, acc, acc + (WIDTH + 1) * L, 0f);
+        float m = 0f;
+        for (int j0 = lo; j0 <= hi; j0 += BK) {
+            int n = Math.min(BK, hi + 1 - j0);
+            float bm = scores(q, qo, ws, kT, ld, j0, n, scale, buf, tmp);
+            if (j0 == lo) {
+                m = bm;
+            } else if (bm > m) {
+                float corr = ScalarMath.expNonPositive(m - bm);
+                for (int i = acc; i < acc + (WIDTH + 1) * L; i++) ws[i] *= corr;
+                m = bm;
+            }
+            int full = n - n % L;
+            accumulate(ws, buf, vT + j0, ld, full, m, acc);
+            if (full < n) accumulatePartial(ws, buf + full, vT + j0 + full, ld, n - full, m, acc);
+        }
+        float sum = sumLanes(ws, acc);
+        float inv = 1f / sum;
+        for (int c = 0; c < WIDTH; c++) out[o + c] = sumLanes(ws, acc + (c + 1) * L) * inv;
+        lse[row] = m + (float) StrictMath.log(sum);
+    }
+
+    /**
+     * Adds {@code e = exp(s − m)} of {@code full} keys (a multiple of L) to the lane sums and
+     * {@code e v_c} to the output lanes in ws[acc..]. A small method on purpose: the accumulators
+     * cross calls through the workspace, because a method with the whole row in it grows past
+     * C2's inlining budget and its Vector API calls then run as plain Java.
+     */
+    private static void accumulate(float[] ws, int buf, int v, int ld, int full, float m, int acc) {
+        FloatVector mv = FloatVector.broadcast(F, m);
+        FloatVector l = FloatVector.fromArray(F, ws, acc);
+        FloatVector a0 = FloatVector.fromArray(F, ws, acc + L), a1 = FloatVector.fromArray(F, ws, acc + 2 * L);
+        FloatVector a2 = FloatVector.fromArray(F, ws, acc + 3 * L), a3 = FloatVector.fromArray(F, ws, acc + 4 * L);
+        FloatVector a4 = FloatVector.fromArray(F, ws, acc + 5 * L), a5 = FloatVector.fromArray(F, ws, acc + 6 * L);
+        FloatVector a6 = FloatVector.fromArray(F, ws, acc + 7 * L), a7 = FloatVector.fromArray(F, ws, acc + 8 * L);
+        for (int i = 0; i < full; i += L) {
+            FloatVector e = Lanes.expNonPositive(FloatVector.fromArray(F, ws, buf + i).sub(mv));
+            int c = v + i;
+            l = l.add(e);
+            a0 = e.fma(FloatVector.fromArray(F, ws, c), a0);
+            a1 = e.fma(FloatVector.fromArray(F, ws, c + ld), a1);
+            a2 = e.fma(FloatVector.fromArray(F, ws, c + 2 * ld), a2);
+            a3 = e.fma(FloatVector.fromArray(F, ws, c + 3 * ld), a3);
+            a4 = e.fma(FloatVector.fromArray(F, ws, c + 4 * ld), a4);
+            a5 = e.fma(FloatVector.fromArray(F, ws, c + 5 * ld), a5);
+            a6 = e.fma(FloatVector.fromArray(F, ws, c + 6 * ld), a6);
+            a7 = e.fma(FloatVector.fromArray(F, ws, c + 7 * ld), a7);
+        }
+        l.intoArray(ws, acc);
+        a0.intoArray(ws, acc + L);
+        a1.intoArray(ws, acc + 2 * L);
+        a2.intoArray(ws, acc + 3 * L);
+        a3.intoArray(ws, acc + 4 * L);
+        a4.intoArray(ws, acc + 5 * L);
+        a5.intoArray(ws, acc + 6 * L);
+        a6.intoArray(ws, acc + 7 * L);
+        a7.intoArray(ws, acc + 8 * L);
+    }
+
+    /**
+     * The row's last, partial key vector (rem < L keys): its scores past rem are -inf (exp gives
+     * exactly 0) and its values there are replaced by 0, so those lanes add exact zeros.
+     */
+    private static void accumulatePartial(float[] ws, int buf, int v, int ld, int rem, float m, int acc) {
+        VectorMask<Float> past = beyond(rem);
+        FloatVector e = Lanes.expNonPositive(FloatVector.fromArray(F, ws, buf).sub(m));
+        FloatVector.fromArray(F, ws, acc).add(e).intoArray(ws, acc);
+        for (int c = 0; c < WIDTH; c++) {
+            int a = acc + (c + 1) * L;
+            e.fma(FloatVector.fromArray(F, ws, v + c * ld).blend(0f, past), FloatVector.fromArray(F, ws, a)).intoArray(ws, a);
+        }
+    }
+
+    /**
+     * {@code buf[i] = scale q·k_{j0+i}} for the n keys of a block (n >= 1), -inf in the lanes past
+     * n of the last vector; returns the maximum (exact, so its order does not matter).
+     */
+    private static float scores(float[] q, int qo, float[] ws, int kT, int ld, int j0, int n, float scale,
+                                int buf, int tmp) {
+        FloatVector q0 = FloatVector.broadcast(F, q[qo]), q1 = FloatVector.broadcast(F, q[qo + 1]);
+        FloatVector q2 = FloatVector.broadcast(F, q[qo + 2]), q3 = FloatVector.broadcast(F, q[qo + 3]);
+        FloatVector q4 = FloatVector.broadcast(F, q[qo + 4]), q5 = FloatVector.broadcast(F, q[qo + 5]);
+        FloatVector q6 = FloatVector.broadcast(F, q[qo + 6]), q7 = FloatVector.broadcast(F, q[qo + 7]);
+        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int r = kT + j0;
+        int full = n - n % L, i = 0;
+        for (; i < full; i += L) {
+            int c = r + i;
+            FloatVector s = FloatVector.fromArray(F, ws, c).mul(q0);
+            s = FloatVector.fromArray(F, ws, c + ld).fma(q1, s);
+            s = FloatVector.fromArray(F, ws, c + 2 * ld).fma(q2, s);
+            s = FloatVector.fromArray(F, ws, c + 3 * ld).fma(q3, s);
+            s = FloatVector.fromArray(F, ws, c + 4 * ld).fma(q4, s);
+            s = FloatVector.fromArray(F, ws, c + 5 * ld).fma(q5, s);
+            s = FloatVector.fromArray(F, ws, c + 6 * ld).fma(q6, s);
+            s = FloatVector.fromArray(F, ws, c + 7 * ld).fma(q7, s).mul(scale);
+            s.intoArray(ws, buf + i);
+            // compare + blend: two instructions where max() with Java's NaN rules is several.
+            mx = mx.blend(s, s.compare(VectorOperators.GT, mx));
+        }
+        if (i < n) {
+            int c = r + i;
+            FloatVector s = FloatVector.fromArray(F, ws, c).mul(q0);
+            s = FloatVector.fromArray(F, ws, c + ld).fma(q1, s);
+            s = FloatVector.fromArray(F, ws, c + 2 * ld).fma(q2, s);
+            s = FloatVector.fromArray(F, ws, c + 3 * ld).fma(q3, s);
+            s = FloatVector.fromArray(F, ws, c + 4 * ld).fma(q4, s);
+            s = FloatVector.fromArray(F, ws, c + 5 * ld).fma(q5, s);
+            s = FloatVector.fromArray(F, ws, c + 6 * ld).fma(q6, s);
+            s = FloatVector.fromArray(F, ws, c + 7 * ld).fma(q7, s).mul(scale);
+            s = s.blend(Float.NEGATIVE_INFINITY, beyond(n - i));
+            s.intoArray(ws, buf + i);
+            mx = mx.blend(s, s.compare(VectorOperators.GT, mx));
+        }
+        mx.intoArray(ws, tmp);
+        float m = ws[tmp];
+        for (int j = 1; j < L; j++) m = Math.max(m, ws[tmp + j]);
+        return m;
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /**
+     * Backward of every (batch, head). Workspace offsets: kT, vT, dkT, dvT ([8][ld] each), bufP,
+     * bufDs (BK floats each), tmp (L floats, then the dq lanes, 8 L).
+     */
+    static void backward(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] lse, float[] dOut,
+                         float[] dq, float[] dk, float[] dv, float[] ws, int ld, int kT, int vT, int dkT, int dvT,
+                         int bufP, int bufDs, int tmp) {
+        int T = sp.seqLen();
+        float scale = sp.scale();
+        for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
+            int base = bh * T * WIDTH;
+            transposePadded(k, base, T, ws, kT, ld);
+            transposePadded(v, base, T, ws, vT, ld);
+            Arrays.fill(ws, dkT, dkT + WIDTH * ld, 0f);
+            Arrays.fill(ws, dvT, dvT + WIDTH * ld, 0f);
+            for (int t = 0; t < T; t++) {
+                int o = base + t * WIDTH, lo = sp.first(t), hi = sp.last(t);
+                float d = 0f;
+                for (int i = 0; i < WIDTH; i++) d = Math.fma(dOut[o + i], out[o + i], d);
+                float rowLse = lse[bh * T + t];
+                int acc = tmp + L;
+                Arrays.fill(ws, acc, acc + WIDTH * L, 0f);
+                for (int j0 = lo; j0 <= hi; j0 += BK) {
+                    int n = Math.min(BK, hi + 1 - j0), full = n - n % L;
+                    probabilities(q, o, ws, kT, ld, j0, n, scale, rowLse, bufP);
+                    dsAndDv(dOut, o, d, ws, vT, dvT, ld, j0, full, bufP, bufDs);
+                    if (full < n) dsAndDvPartial(dOut, o, d, ws, vT + j0 + full, dvT + j0 + full, ld, n - full, bufP + full, bufDs + full);
+                    dqAndDk(q, o, scale, ws, kT + j0, dkT + j0, ld, full, bufDs, acc);
+                    if (full < n) dqAndDkPartial(q, o, scale, ws, kT + j0 + full, dkT + j0 + full, ld, n - full, bufDs + full, acc);
+                }
+                for (int c = 0; c < WIDTH; c++) dq[o + c] = scale * sumLanes(ws, acc + c * L);
+            }
+            VectorAttentionOps.untranspose(ws, dkT, T, WIDTH, ld, dk, base);
+            VectorAttentionOps.untranspose(ws, dvT, T, WIDTH, ld, dv, base);
+        }
+    }
+
+    /** {@code buf[i] = p = exp(min(scale q·k_{j0+i} − lse, 0))}, 0 in the lanes past n. */
+    private static void probabilities(float[] q, int qo, float[] ws, int kT, int ld, int j0, int n, float scale,
+                                      float rowLse, int buf) {
+        FloatVector q0 = FloatVector.broadcast(F, q[qo]), q1 = FloatVector.broadcast(F, q[qo + 1]);
+        FloatVector q2 = FloatVector.broadcast(F, q[qo + 2]), q3 = FloatVector.broadcast(F, q[qo + 3]);
+        FloatVector q4 = FloatVector.broadcast(F, q[qo + 4]), q5 = FloatVector.broadcast(F, q[qo + 5]);
+        FloatVector q6 = FloatVector.broadcast(F, q[qo + 6]), q7 = FloatVector.broadcast(F, q[qo + 7]);
+        FloatVector lv = FloatVector.broadcast(F, rowLse);
+        int r = kT + j0;
+        for (int i = 0; i < n; i += L) {
+            int c = r + i;
+            FloatVector s = FloatVector.fromArray(F, ws, c).mul(q0);
+            s = FloatVector.fromArray(F, ws, c + ld).fma(q1, s);
+            s = FloatVector.fromArray(F, ws, c + 2 * ld).fma(q2, s);
+            s = FloatVector.fromArray(F, ws, c + 3 * ld).fma(q3, s);
+            s = FloatVector.fromArray(F, ws, c + 4 * ld).fma(q4, s);
+            s = FloatVector.fromArray(F, ws, c + 5 * ld).fma(q5, s);
+            s = FloatVector.fromArray(F, ws, c + 6 * ld).fma(q6, s);
+            s = FloatVector.fromArray(F, ws, c + 7 * ld).fma(q7, s).mul(scale);
+            FloatVector x = s.sub(lv);
+            // min(x, 0) as compare + blend (min() with Java's NaN rules is several instructions).
+            FloatVector p = Lanes.expNonPositive(x.blend(0f, x.compare(VectorOperators.GT, 0f)));
+            if (i + L > n) p = p.blend(0f, beyond(n - i));
+            p.intoArray(ws, buf + i);
+        }
+    }
+
+    /** {@code bufDs[i] = p (dOut_t·v_{j0+i} − D)} and {@code dv_{j0+i} += p dOut_t} for {@code full} keys (a multiple of L). */
+    private static void dsAndDv(float[] dOut, int o, float d, float[] ws, int vT, int dvT, int ld, int j0, int full,
+                                int bufP, int bufDs) {
+        FloatVector d0 = FloatVector.broadcast(F, dOut[o]), d1 = FloatVector.broadcast(F, dOut[o + 1]);
+        FloatVector d2 = FloatVector.broadcast(F, dOut[o + 2]), d3 = FloatVector.broadcast(F, dOut[o + 3]);
+        FloatVector d4 = FloatVector.broadcast(F, dOut[o + 4]), d5 = FloatVector.broadcast(F, dOut[o + 5]);
+        FloatVector d6 = FloatVector.broadcast(F, dOut[o + 6]), d7 = FloatVector.broadcast(F, dOut[o + 7]);
+        FloatVector dv = FloatVector.broadcast(F, d);
+        for (int i = 0; i < full; i += L) {
+            int c = vT + j0 + i, e = dvT + j0 + i;
+            FloatVector p = FloatVector.fromArray(F, ws, bufP + i);
+            FloatVector dp = FloatVector.fromArray(F, ws, c).mul(d0);
+            dp = FloatVector.fromArray(F, ws, c + ld).fma(d1, dp);
+            dp = FloatVector.fromArray(F, ws, c + 2 * ld).fma(d2, dp);
+            dp = FloatVector.fromArray(F, ws, c + 3 * ld).fma(d3, dp);
+            dp = FloatVector.fromArray(F, ws, c + 4 * ld).fma(d4, dp);
+            dp = FloatVector.fromArray(F, ws, c + 5 * ld).fma(d5, dp);
+            dp = FloatVector.fromArray(F, ws, c + 6 * ld).fma(d6, dp);
+            dp = FloatVector.fromArray(F, ws, c + 7 * ld).fma(d7, dp);
+            p.mul(dp.sub(dv)).intoArray(ws, bufDs + i);
+            p.fma(d0, FloatVector.fromArray(F, ws, e)).intoArray(ws, e);
+            p.fma(d1, FloatVector.fromArray(F, ws, e + ld)).intoArray(ws, e + ld);
+            p.fma(d2, FloatVector.fromArray(F, ws, e + 2 * ld)).intoArray(ws, e + 2 * ld);
+            p.fma(d3, FloatVector.fromArray(F, ws, e + 3 * ld)).intoArray(ws, e + 3 * ld);
+            p.fma(d4, FloatVector.fromArray(F, ws, e + 4 * ld)).intoArray(ws, e + 4 * ld);
+            p.fma(d5, FloatVector.fromArray(F, ws, e + 5 * ld)).intoArray(ws, e + 5 * ld);
+            p.fma(d6, FloatVector.fromArray(F, ws, e + 6 * ld)).intoArray(ws, e + 6 * ld);
+            p.fma(d7, FloatVector.fromArray(F, ws, e + 7 * ld)).intoArray(ws, e + 7 * ld);
+        }
+    }
+
+    /** {@link #dsAndDv} for the last, partial vector (rem < L keys); values past rem read as 0, p is 0 there. */
+    private static void dsAndDvPartial(float[] dOut, int o, float d, float[] ws, int v, int dvT, int ld, int rem,
+                                       int bufP, int bufDs) {
+        VectorMask<Float> past = beyond(rem);
+        FloatVector p = FloatVector.fromArray(F, ws, bufP);
+        FloatVector dp = FloatVector.zero(F);
+        for (int c = 0; c < WIDTH; c++) {
+            dp = FloatVector.fromArray(F, ws, v + c * ld).blend(0f, past).fma(FloatVector.broadcast(F, dOut[o + c]), dp);
+        }
+        p.mul(dp.sub(d)).intoArray(ws, bufDs);
+        for (int c = 0; c < WIDTH; c++) {
+            int e = dvT + c * ld;
+            p.fma(FloatVector.broadcast(F, dOut[o + c]), FloatVector.fromArray(F, ws, e)).intoArray(ws, e);
+        }
+    }
+
+    /**
+     * {@code dq_t} lanes in ws[acc..] {@code += ds k} and {@code dk += (scale ds) q_t} for {@code full}
+     * keys (a multiple of L) from {@code k}, {@code dk} (transposed, already offset to the block).
+     */
+    private static void dqAndDk(float[] q, int o, float scale, float[] ws, int k, int dk, int ld, int full, int bufDs,
+                                int acc) {
+        FloatVector q0 = FloatVector.broadcast(F, q[o]), q1 = FloatVector.broadcast(F, q[o + 1]);
+        FloatVector q2 = FloatVector.broadcast(F, q[o + 2]), q3 = FloatVector.broadcast(F, q[o + 3]);
+        FloatVector q4 = FloatVector.broadcast(F, q[o + 4]), q5 = FloatVector.broadcast(F, q[o + 5]);
+        FloatVector q6 = FloatVector.broadcast(F, q[o + 6]), q7 = FloatVector.broadcast(F, q[o + 7]);
+        FloatVector sv = FloatVector.broadcast(F, scale);
+        FloatVector g0 = FloatVector.fromArray(F, ws, acc), g1 = FloatVector.fromArray(F, ws, acc + L);
+        FloatVector g2 = FloatVector.fromArray(F, ws, acc + 2 * L), g3 = FloatVector.fromArray(F, ws, acc + 3 * L);
+        FloatVector g4 = FloatVector.fromArray(F, ws, acc + 4 * L), g5 = FloatVector.fromArray(F, ws, acc + 5 * L);
+        FloatVector g6 = FloatVector.fromArray(F, ws, acc + 6 * L), g7 = FloatVector.fromArray(F, ws, acc + 7 * L);
+        for (int i = 0; i < full; i += L) {
+            FloatVector ds = FloatVector.fromArray(F, ws, bufDs + i);
+            FloatVector sds = ds.mul(sv);
+            int c = k + i, e = dk + i;
+            g0 = ds.fma(FloatVector.fromArray(F, ws, c), g0);
+            g1 = ds.fma(FloatVector.fromArray(F, ws, c + ld), g1);
+            g2 = ds.fma(FloatVector.fromArray(F, ws, c + 2 * ld), g2);
+            g3 = ds.fma(FloatVector.fromArray(F, ws, c + 3 * ld), g3);
+            g4 = ds.fma(FloatVector.fromArray(F, ws, c + 4 * ld), g4);
+            g5 = ds.fma(FloatVector.fromArray(F, ws, c + 5 * ld), g5);
+            g6 = ds.fma(FloatVector.fromArray(F, ws, c + 6 * ld), g6);
+            g7 = ds.fma(FloatVector.fromArray(F, ws, c + 7 * ld), g7);
+            sds.fma(q0, FloatVector.fromArray(F, ws, e)).intoArray(ws, e);
+            sds.fma(q1, FloatVector.fromArray(F, ws, e + ld)).intoArray(ws, e + ld);
+            sds.fma(q2, FloatVector.fromArray(F, ws, e + 2 * ld)).intoArray(ws, e + 2 * ld);
+            sds.fma(q3, FloatVector.fromArray(F, ws, e + 3 * ld)).intoArray(ws, e + 3 * ld);
+            sds.fma(q4, FloatVector.fromArray(F, ws, e + 4 * ld)).intoArray(ws, e + 4 * ld);
+            sds.fma(q5, FloatVector.fromArray(F, ws, e + 5 * ld)).intoArray(ws, e + 5 * ld);
+            sds.fma(q6, FloatVector.fromArray(F, ws, e + 6 * ld)).intoArray(ws, e + 6 * ld);
+            sds.fma(q7, FloatVector.fromArray(F, ws, e + 7 * ld)).intoArray(ws, e + 7 * ld);
+        }
+        g0.intoArray(ws, acc);
+        g1.intoArray(ws, acc + L);
+        g2.intoArray(ws, acc + 2 * L);
+        g3.intoArray(ws, acc + 3 * L);
+        g4.intoArray(ws, acc + 4 * L);
+        g5.intoArray(ws, acc + 5 * L);
+        g6.intoArray(ws, acc + 6 * L);
+        g7.intoArray(ws, acc + 7 * L);
+    }
+
+    /**
+     * {@link #dqAndDk} for the last, partial vector: ds is 0 past rem, and the keys there are
+     * replaced by 0 so that non-finite later keys cannot reach dq_t; dk gets exact zeros there.
+     */
+    private static void dqAndDkPartial(float[] q, int o, float scale, float[] ws, int k, int dk, int ld, int rem, int bufDs,
+                                       int acc) {
+        VectorMask<Float> past = beyond(rem);
+        FloatVector ds = FloatVector.fromArray(F, ws, bufDs);
+        FloatVector sds = ds.mul(scale);
+        for (int c = 0; c < WIDTH; c++) {
+            int a = acc + c * L, e = dk + c * ld;
+            ds.fma(FloatVector.fromArray(F, ws, k + c * ld).blend(0f, past), FloatVector.fromArray(F, ws, a)).intoArray(ws, a);
+            sds.fma(FloatVector.broadcast(F, q[o + c]), FloatVector.fromArray(F, ws, e)).intoArray(ws, e);
+        }
+    }
+}
