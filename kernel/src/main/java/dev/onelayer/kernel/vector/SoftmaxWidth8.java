@@ -49,11 +49,11 @@ final class SoftmaxWidth8 {
 
     /**
      * Whether this path applies: dk = dv = 8, a partial key vector stays inside a transposed row,
-     * and the workspace from {@code tmp} on holds the lane scratch and the accumulators (10 L).
+     * and the workspace from {@code tmp} on holds the lane scratch and the accumulators of two rows (17 L).
      */
     static boolean applies(SoftmaxAttentionSpec sp, int ld, int tmp) {
-        return sp.dk() == WIDTH && sp.dv() == WIDTH && ld - sp.seqLen() >= L && BK % L == 0
-                && (long) sp.workspaceFloats() - tmp >= (WIDTH + 2L) * L;
+        return sp.dk() == WIDTH && sp.dv() == WIDTH && ld - sp.seqLen() >= L && BK % (2 * L) == 0
+                && (long) sp.workspaceFloats() - tmp >= (2L * WIDTH + 1) * L;
     }
 
     /** Lanes at or past {@code rem} (the keys beyond a row's end in its last, partial vector). */
@@ -212,13 +212,13 @@ final class SoftmaxWidth8 {
             s = FloatVector.fromArray(F, ws, c + 5 * ld).fma(q5, s);
             s = FloatVector.fromArray(F, ws, c + 6 * ld).fma(q6, s);
             s = FloatVector.fromArray(F, ws, c + 7 * ld).fma(q7, s).mul(scale);
-            s = s.blend(Float.NEGATIVE_INFINITY, beyond(n - i));
             s.intoArray(ws, buf + i);
-            mx = mx.blend(s, s.compare(VectorOperators.GT, mx));
         }
         mx.intoArray(ws, tmp);
         float m = ws[tmp];
         for (int j = 1; j < L; j++) m = Math.max(m, ws[tmp + j]);
+        for (int j = full; j < n; j++) m = Math.max(m, ws[buf + j]);
+        if (full < n) Arrays.fill(ws, buf + n, buf + full + L, Float.NEGATIVE_INFINITY);
         return m;
     }
 
@@ -226,7 +226,7 @@ final class SoftmaxWidth8 {
 
     /**
      * Backward of every (batch, head). Workspace offsets: kT, vT, dkT, dvT ([8][ld] each), bufP,
-     * bufDs (BK floats each), tmp (L floats, then the dq lanes, 8 L).
+     * bufDs (BK floats each), tmp (L floats, then the dq lanes of two rows, 16 L).
      */
     static void backward(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] lse, float[] dOut,
                          float[] dq, float[] dk, float[] dv, float[] ws, int ld, int kT, int vT, int dkT, int dvT,
@@ -239,29 +239,265 @@ final class SoftmaxWidth8 {
             transposePadded(v, base, T, ws, vT, ld);
             Arrays.fill(ws, dkT, dkT + WIDTH * ld, 0f);
             Arrays.fill(ws, dvT, dvT + WIDTH * ld, 0f);
-            for (int t = 0; t < T; t++) {
-                int o = base + t * WIDTH, lo = sp.first(t), hi = sp.last(t);
-                float d = 0f;
-                for (int i = 0; i < WIDTH; i++) d = Math.fma(dOut[o + i], out[o + i], d);
-                float rowLse = lse[bh * T + t];
-                int acc = tmp + L;
-                Arrays.fill(ws, acc, acc + WIDTH * L, 0f);
-                for (int j0 = lo; j0 <= hi; j0 += BK) {
-                    int n = Math.min(BK, hi + 1 - j0), full = n - n % L;
-                    probabilities(q, o, ws, kT, ld, j0, n, scale, rowLse, bufP);
-                    dsAndDv(dOut, o, d, ws, vT, dvT, ld, j0, full, bufP, bufDs);
-                    if (full < n) dsAndDvPartial(dOut, o, d, ws, vT + j0 + full, dvT + j0 + full, ld, n - full, bufP + full, bufDs + full);
-                    dqAndDk(q, o, scale, ws, kT + j0, dkT + j0, ld, full, bufDs, acc);
-                    if (full < n) dqAndDkPartial(q, o, scale, ws, kT + j0 + full, dkT + j0 + full, ld, n - full, bufDs + full, acc);
+            // Rows in pairs where they share their first key: each key vector of K, V, dK, dV
+            // then moves through the registers once for two rows. Per key the operations and
+            // their order are those of two single rows, so pairing does not change any bit.
+            int t = 0;
+            while (t < T) {
+                if (t + 1 < T && sp.first(t) == sp.first(t + 1) && sp.last(t) <= sp.last(t + 1)) {
+                    backwardPair(sp, bh, t, q, out, lse, dOut, dq, ws, ld, kT, vT, dkT, dvT, bufP, bufDs, tmp, scale);
+                    t += 2;
+                } else {
+                    backwardRow(sp, bh, t, q, out, lse, dOut, dq, ws, ld, kT, vT, dkT, dvT, bufP, bufDs, tmp, scale);
+                    t += 1;
                 }
-                for (int c = 0; c < WIDTH; c++) dq[o + c] = scale * sumLanes(ws, acc + c * L);
             }
             VectorAttentionOps.untranspose(ws, dkT, T, WIDTH, ld, dk, base);
             VectorAttentionOps.untranspose(ws, dvT, T, WIDTH, ld, dv, base);
         }
     }
 
-    /** {@code buf[i] = p = exp(min(scale q·k_{j0+i} − lse, 0))}, 0 in the lanes past n. */
+    private static float rowD(float[] dOut, float[] out, int o) {
+        float d = 0f;
+        for (int i = 0; i < WIDTH; i++) d = Math.fma(dOut[o + i], out[o + i], d);
+        return d;
+    }
+
+    /** The backward of one query row t: dq_t, and its contributions to dk, dv of its keys. */
+    private static void backwardRow(SoftmaxAttentionSpec sp, int bh, int t, float[] q, float[] out, float[] lse, float[] dOut,
+                                    float[] dq, float[] ws, int ld, int kT, int vT, int dkT, int dvT, int bufP, int bufDs,
+                                    int tmp, float scale) {
+        int T = sp.seqLen(), o = (bh * T + t) * WIDTH, lo = sp.first(t), hi = sp.last(t);
+        float d = rowD(dOut, out, o);
+        float rowLse = lse[bh * T + t];
+        int acc = tmp + L;
+        Arrays.fill(ws, acc, acc + WIDTH * L, 0f);
+        for (int j0 = lo; j0 <= hi; j0 += BK) {
+            int n = Math.min(BK, hi + 1 - j0), full = n - n % L;
+            probabilities(q, o, ws, kT, ld, j0, n, scale, rowLse, bufP);
+            dsAndDv(dOut, o, d, ws, vT, dvT, ld, j0, full, bufP, bufDs);
+            if (full < n) dsAndDvPartial(dOut, o, d, ws, vT + j0 + full, dvT + j0 + full, ld, n - full, bufP + full, bufDs + full);
+            dqAndDk(q, o, scale, ws, kT + j0, dkT + j0, ld, full, bufDs, acc);
+            if (full < n) dqAndDkPartial(q, o, scale, ws, kT + j0 + full, dkT + j0 + full, ld, n - full, bufDs + full, acc);
+        }
+        for (int c = 0; c < WIDTH; c++) dq[o + c] = scale * sumLanes(ws, acc + c * L);
+    }
+
+    /**
+     * Rows a = t and b = t + 1 with the same first key (b may have more keys at the end), over
+     * blocks of BK/2 keys so that the two rows' p and ds fit the two BK buffers. The key vectors
+     * where both rows have full vectors go through the paired loops; row a's partial vector and
+     * row b's keys after row a's last full vector go through the single-row code, a before b.
+     */
+    private static void backwardPair(SoftmaxAttentionSpec sp, int bh, int t, float[] q, float[] out, float[] lse, float[] dOut,
+                                     float[] dq, float[] ws, int ld, int kT, int vT, int dkT, int dvT, int bufP, int bufDs,
+                                     int tmp, float scale) {
+        int T = sp.seqLen(), oa = (bh * T + t) * WIDTH, ob = oa + WIDTH;
+        int lo = sp.first(t), hiA = sp.last(t), hiB = sp.last(t + 1);
+        float da = rowD(dOut, out, oa), db = rowD(dOut, out, ob);
+        float lseA = lse[bh * T + t], lseB = lse[bh * T + t + 1];
+        int accA = tmp + L, accB = accA + WIDTH * L;
+        Arrays.fill(ws, accA, accB + WIDTH * L, 0f);
+        int half = BK / 2, pa = bufP, pb = bufP + half, sa = bufDs, sb = bufDs + half;
+        for (int j0 = lo; j0 <= hiB; j0 += half) {
+            int n = Math.min(half, hiB + 1 - j0), nA = Math.max(0, Math.min(half, hiA + 1 - j0));
+            int fullA = nA - nA % L;
+            probabilities2(q, oa, ob, ws, kT + j0, ld, n, nA, scale, lseA, lseB, pa, pb);
+            dsAndDv2(dOut, oa, ob, da, db, ws, vT + j0, dvT + j0, ld, fullA, pa, pb, sa, sb);
+            dq2(ws, kT + j0, ld, fullA, sa, sb, accA, accB);
+            dk2(q, oa, ob, scale, ws, dkT + j0, ld, fullA, sa, sb);
+            if (fullA < nA) {
+                int j = j0 + fullA, rem = nA - fullA;
+                dsAndDvPartial(dOut, oa, da, ws, vT + j, dvT + j, ld, rem, pa + fullA, sa + fullA);
+                dqAndDkPartial(q, oa, scale, ws, kT + j, dkT + j, ld, rem, sa + fullA, accA);
+            }
+            if (fullA < n) {
+                int m = n - fullA, fb = m - m % L, j = j0 + fullA;
+                dsAndDv(dOut, ob, db, ws, vT, dvT, ld, j, fb, pb + fullA, sb + fullA);
+                if (fb < m) dsAndDvPartial(dOut, ob, db, ws, vT + j + fb, dvT + j + fb, ld, m - fb, pb + fullA + fb, sb + fullA + fb);
+                dqAndDk(q, ob, scale, ws, kT + j, dkT + j, ld, fb, sb + fullA, accB);
+                if (fb < m) dqAndDkPartial(q, ob, scale, ws, kT + j + fb, dkT + j + fb, ld, m - fb, sb + fullA + fb, accB);
+            }
+        }
+        for (int c = 0; c < WIDTH; c++) {
+            dq[oa + c] = scale * sumLanes(ws, accA + c * L);
+            dq[ob + c] = scale * sumLanes(ws, accB + c * L);
+        }
+    }
+
+    /** {@link #probabilities} of rows a and b over the same n keys (row a's valid up to nA), sharing the key loads. */
+    private static void probabilities2(float[] q, int oa, int ob, float[] ws, int k, int ld, int n, int nA, float scale,
+                                       float lseA, float lseB, int pa, int pb) {
+        FloatVector a0 = FloatVector.broadcast(F, q[oa]), a1 = FloatVector.broadcast(F, q[oa + 1]);
+        FloatVector a2 = FloatVector.broadcast(F, q[oa + 2]), a3 = FloatVector.broadcast(F, q[oa + 3]);
+        FloatVector a4 = FloatVector.broadcast(F, q[oa + 4]), a5 = FloatVector.broadcast(F, q[oa + 5]);
+        FloatVector a6 = FloatVector.broadcast(F, q[oa + 6]), a7 = FloatVector.broadcast(F, q[oa + 7]);
+        FloatVector b0 = FloatVector.broadcast(F, q[ob]), b1 = FloatVector.broadcast(F, q[ob + 1]);
+        FloatVector b2 = FloatVector.broadcast(F, q[ob + 2]), b3 = FloatVector.broadcast(F, q[ob + 3]);
+        FloatVector b4 = FloatVector.broadcast(F, q[ob + 4]), b5 = FloatVector.broadcast(F, q[ob + 5]);
+        FloatVector b6 = FloatVector.broadcast(F, q[ob + 6]), b7 = FloatVector.broadcast(F, q[ob + 7]);
+        for (int i = 0; i < n; i += L) {
+            int c = k + i;
+            FloatVector kc = FloatVector.fromArray(F, ws, c);
+            FloatVector sa = kc.mul(a0), sb = kc.mul(b0);
+            kc = FloatVector.fromArray(F, ws, c + ld);
+            sa = kc.fma(a1, sa);
+            sb = kc.fma(b1, sb);
+            kc = FloatVector.fromArray(F, ws, c + 2 * ld);
+            sa = kc.fma(a2, sa);
+            sb = kc.fma(b2, sb);
+            kc = FloatVector.fromArray(F, ws, c + 3 * ld);
+            sa = kc.fma(a3, sa);
+            sb = kc.fma(b3, sb);
+            kc = FloatVector.fromArray(F, ws, c + 4 * ld);
+            sa = kc.fma(a4, sa);
+            sb = kc.fma(b4, sb);
+            kc = FloatVector.fromArray(F, ws, c + 5 * ld);
+            sa = kc.fma(a5, sa);
+            sb = kc.fma(b5, sb);
+            kc = FloatVector.fromArray(F, ws, c + 6 * ld);
+            sa = kc.fma(a6, sa);
+            sb = kc.fma(b6, sb);
+            kc = FloatVector.fromArray(F, ws, c + 7 * ld);
+            kc.fma(a7, sa).mul(scale).sub(lseA).intoArray(ws, pa + i);
+            kc.fma(b7, sb).mul(scale).sub(lseB).intoArray(ws, pb + i);
+        }
+        expInPlace(ws, pa, n, nA);
+        expInPlace(ws, pb, n, n);
+    }
+
+    /** {@link #dsAndDv} of rows a and b over {@code full} keys, sharing the loads of v and dv. */
+    private static void dsAndDv2(float[] dOut, int oa, int ob, float da, float db, float[] ws, int v, int dv, int ld, int full,
+                                 int pa, int pb, int sa, int sb) {
+        FloatVector a0 = FloatVector.broadcast(F, dOut[oa]), a1 = FloatVector.broadcast(F, dOut[oa + 1]);
+        FloatVector a2 = FloatVector.broadcast(F, dOut[oa + 2]), a3 = FloatVector.broadcast(F, dOut[oa + 3]);
+        FloatVector a4 = FloatVector.broadcast(F, dOut[oa + 4]), a5 = FloatVector.broadcast(F, dOut[oa + 5]);
+        FloatVector a6 = FloatVector.broadcast(F, dOut[oa + 6]), a7 = FloatVector.broadcast(F, dOut[oa + 7]);
+        FloatVector b0 = FloatVector.broadcast(F, dOut[ob]), b1 = FloatVector.broadcast(F, dOut[ob + 1]);
+        FloatVector b2 = FloatVector.broadcast(F, dOut[ob + 2]), b3 = FloatVector.broadcast(F, dOut[ob + 3]);
+        FloatVector b4 = FloatVector.broadcast(F, dOut[ob + 4]), b5 = FloatVector.broadcast(F, dOut[ob + 5]);
+        FloatVector b6 = FloatVector.broadcast(F, dOut[ob + 6]), b7 = FloatVector.broadcast(F, dOut[ob + 7]);
+        for (int i = 0; i < full; i += L) {
+            int c = v + i, e = dv + i;
+            FloatVector vc = FloatVector.fromArray(F, ws, c);
+            FloatVector dpa = vc.mul(a0), dpb = vc.mul(b0);
+            vc = FloatVector.fromArray(F, ws, c + ld);
+            dpa = vc.fma(a1, dpa);
+            dpb = vc.fma(b1, dpb);
+            vc = FloatVector.fromArray(F, ws, c + 2 * ld);
+            dpa = vc.fma(a2, dpa);
+            dpb = vc.fma(b2, dpb);
+            vc = FloatVector.fromArray(F, ws, c + 3 * ld);
+            dpa = vc.fma(a3, dpa);
+            dpb = vc.fma(b3, dpb);
+            vc = FloatVector.fromArray(F, ws, c + 4 * ld);
+            dpa = vc.fma(a4, dpa);
+            dpb = vc.fma(b4, dpb);
+            vc = FloatVector.fromArray(F, ws, c + 5 * ld);
+            dpa = vc.fma(a5, dpa);
+            dpb = vc.fma(b5, dpb);
+            vc = FloatVector.fromArray(F, ws, c + 6 * ld);
+            dpa = vc.fma(a6, dpa);
+            dpb = vc.fma(b6, dpb);
+            vc = FloatVector.fromArray(F, ws, c + 7 * ld);
+            dpa = vc.fma(a7, dpa);
+            dpb = vc.fma(b7, dpb);
+            FloatVector pA = FloatVector.fromArray(F, ws, pa + i), pB = FloatVector.fromArray(F, ws, pb + i);
+            pA.mul(dpa.sub(da)).intoArray(ws, sa + i);
+            pB.mul(dpb.sub(db)).intoArray(ws, sb + i);
+            pB.fma(b0, pA.fma(a0, FloatVector.fromArray(F, ws, e))).intoArray(ws, e);
+            pB.fma(b1, pA.fma(a1, FloatVector.fromArray(F, ws, e + ld))).intoArray(ws, e + ld);
+            pB.fma(b2, pA.fma(a2, FloatVector.fromArray(F, ws, e + 2 * ld))).intoArray(ws, e + 2 * ld);
+            pB.fma(b3, pA.fma(a3, FloatVector.fromArray(F, ws, e + 3 * ld))).intoArray(ws, e + 3 * ld);
+            pB.fma(b4, pA.fma(a4, FloatVector.fromArray(F, ws, e + 4 * ld))).intoArray(ws, e + 4 * ld);
+            pB.fma(b5, pA.fma(a5, FloatVector.fromArray(F, ws, e + 5 * ld))).intoArray(ws, e + 5 * ld);
+            pB.fma(b6, pA.fma(a6, FloatVector.fromArray(F, ws, e + 6 * ld))).intoArray(ws, e + 6 * ld);
+            pB.fma(b7, pA.fma(a7, FloatVector.fromArray(F, ws, e + 7 * ld))).intoArray(ws, e + 7 * ld);
+        }
+    }
+
+    /** dq lanes of rows a and b ({@code += ds k}) over {@code full} keys, sharing the key loads. */
+    private static void dq2(float[] ws, int k, int ld, int full, int sa, int sb, int accA, int accB) {
+        FloatVector a0 = FloatVector.fromArray(F, ws, accA), a1 = FloatVector.fromArray(F, ws, accA + L);
+        FloatVector a2 = FloatVector.fromArray(F, ws, accA + 2 * L), a3 = FloatVector.fromArray(F, ws, accA + 3 * L);
+        FloatVector a4 = FloatVector.fromArray(F, ws, accA + 4 * L), a5 = FloatVector.fromArray(F, ws, accA + 5 * L);
+        FloatVector a6 = FloatVector.fromArray(F, ws, accA + 6 * L), a7 = FloatVector.fromArray(F, ws, accA + 7 * L);
+        FloatVector b0 = FloatVector.fromArray(F, ws, accB), b1 = FloatVector.fromArray(F, ws, accB + L);
+        FloatVector b2 = FloatVector.fromArray(F, ws, accB + 2 * L), b3 = FloatVector.fromArray(F, ws, accB + 3 * L);
+        FloatVector b4 = FloatVector.fromArray(F, ws, accB + 4 * L), b5 = FloatVector.fromArray(F, ws, accB + 5 * L);
+        FloatVector b6 = FloatVector.fromArray(F, ws, accB + 6 * L), b7 = FloatVector.fromArray(F, ws, accB + 7 * L);
+        for (int i = 0; i < full; i += L) {
+            int c = k + i;
+            FloatVector dsa = FloatVector.fromArray(F, ws, sa + i), dsb = FloatVector.fromArray(F, ws, sb + i);
+            FloatVector kc = FloatVector.fromArray(F, ws, c);
+            a0 = dsa.fma(kc, a0);
+            b0 = dsb.fma(kc, b0);
+            kc = FloatVector.fromArray(F, ws, c + ld);
+            a1 = dsa.fma(kc, a1);
+            b1 = dsb.fma(kc, b1);
+            kc = FloatVector.fromArray(F, ws, c + 2 * ld);
+            a2 = dsa.fma(kc, a2);
+            b2 = dsb.fma(kc, b2);
+            kc = FloatVector.fromArray(F, ws, c + 3 * ld);
+            a3 = dsa.fma(kc, a3);
+            b3 = dsb.fma(kc, b3);
+            kc = FloatVector.fromArray(F, ws, c + 4 * ld);
+            a4 = dsa.fma(kc, a4);
+            b4 = dsb.fma(kc, b4);
+            kc = FloatVector.fromArray(F, ws, c + 5 * ld);
+            a5 = dsa.fma(kc, a5);
+            b5 = dsb.fma(kc, b5);
+            kc = FloatVector.fromArray(F, ws, c + 6 * ld);
+            a6 = dsa.fma(kc, a6);
+            b6 = dsb.fma(kc, b6);
+            kc = FloatVector.fromArray(F, ws, c + 7 * ld);
+            a7 = dsa.fma(kc, a7);
+            b7 = dsb.fma(kc, b7);
+        }
+        a0.intoArray(ws, accA);
+        a1.intoArray(ws, accA + L);
+        a2.intoArray(ws, accA + 2 * L);
+        a3.intoArray(ws, accA + 3 * L);
+        a4.intoArray(ws, accA + 4 * L);
+        a5.intoArray(ws, accA + 5 * L);
+        a6.intoArray(ws, accA + 6 * L);
+        a7.intoArray(ws, accA + 7 * L);
+        b0.intoArray(ws, accB);
+        b1.intoArray(ws, accB + L);
+        b2.intoArray(ws, accB + 2 * L);
+        b3.intoArray(ws, accB + 3 * L);
+        b4.intoArray(ws, accB + 4 * L);
+        b5.intoArray(ws, accB + 5 * L);
+        b6.intoArray(ws, accB + 6 * L);
+        b7.intoArray(ws, accB + 7 * L);
+    }
+
+    /** {@code dk += (scale ds_a) q_a}, then {@code += (scale ds_b) q_b}, over {@code full} keys. */
+    private static void dk2(float[] q, int oa, int ob, float scale, float[] ws, int dk, int ld, int full, int sa, int sb) {
+        FloatVector a0 = FloatVector.broadcast(F, q[oa]), a1 = FloatVector.broadcast(F, q[oa + 1]);
+        FloatVector a2 = FloatVector.broadcast(F, q[oa + 2]), a3 = FloatVector.broadcast(F, q[oa + 3]);
+        FloatVector a4 = FloatVector.broadcast(F, q[oa + 4]), a5 = FloatVector.broadcast(F, q[oa + 5]);
+        FloatVector a6 = FloatVector.broadcast(F, q[oa + 6]), a7 = FloatVector.broadcast(F, q[oa + 7]);
+        FloatVector b0 = FloatVector.broadcast(F, q[ob]), b1 = FloatVector.broadcast(F, q[ob + 1]);
+        FloatVector b2 = FloatVector.broadcast(F, q[ob + 2]), b3 = FloatVector.broadcast(F, q[ob + 3]);
+        FloatVector b4 = FloatVector.broadcast(F, q[ob + 4]), b5 = FloatVector.broadcast(F, q[ob + 5]);
+        FloatVector b6 = FloatVector.broadcast(F, q[ob + 6]), b7 = FloatVector.broadcast(F, q[ob + 7]);
+        FloatVector sv = FloatVector.broadcast(F, scale);
+        for (int i = 0; i < full; i += L) {
+            int e = dk + i;
+            FloatVector xa = FloatVector.fromArray(F, ws, sa + i).mul(sv), xb = FloatVector.fromArray(F, ws, sb + i).mul(sv);
+            xb.fma(b0, xa.fma(a0, FloatVector.fromArray(F, ws, e))).intoArray(ws, e);
+            xb.fma(b1, xa.fma(a1, FloatVector.fromArray(F, ws, e + ld))).intoArray(ws, e + ld);
+            xb.fma(b2, xa.fma(a2, FloatVector.fromArray(F, ws, e + 2 * ld))).intoArray(ws, e + 2 * ld);
+            xb.fma(b3, xa.fma(a3, FloatVector.fromArray(F, ws, e + 3 * ld))).intoArray(ws, e + 3 * ld);
+            xb.fma(b4, xa.fma(a4, FloatVector.fromArray(F, ws, e + 4 * ld))).intoArray(ws, e + 4 * ld);
+            xb.fma(b5, xa.fma(a5, FloatVector.fromArray(F, ws, e + 5 * ld))).intoArray(ws, e + 5 * ld);
+            xb.fma(b6, xa.fma(a6, FloatVector.fromArray(F, ws, e + 6 * ld))).intoArray(ws, e + 6 * ld);
+            xb.fma(b7, xa.fma(a7, FloatVector.fromArray(F, ws, e + 7 * ld))).intoArray(ws, e + 7 * ld);
+        }
+    }
+
+    /** {@code buf[i] = p = exp(min(scale q·k_{j0+i} − lse, 0))} for i < n, 0 up to the next multiple of L. */
     private static void probabilities(float[] q, int qo, float[] ws, int kT, int ld, int j0, int n, float scale,
                                       float rowLse, int buf) {
         FloatVector q0 = FloatVector.broadcast(F, q[qo]), q1 = FloatVector.broadcast(F, q[qo + 1]);
@@ -280,12 +516,24 @@ final class SoftmaxWidth8 {
             s = FloatVector.fromArray(F, ws, c + 5 * ld).fma(q5, s);
             s = FloatVector.fromArray(F, ws, c + 6 * ld).fma(q6, s);
             s = FloatVector.fromArray(F, ws, c + 7 * ld).fma(q7, s).mul(scale);
-            FloatVector x = s.sub(lv);
-            // min(x, 0) as compare + blend (min() with Java's NaN rules is several instructions).
-            FloatVector p = Lanes.expNonPositive(x.blend(0f, x.compare(VectorOperators.GT, 0f)));
-            if (i + L > n) p = p.blend(0f, beyond(n - i));
-            p.intoArray(ws, buf + i);
+            s.sub(lv).intoArray(ws, buf + i);
         }
+        expInPlace(ws, buf, n, n);
+    }
+
+    /**
+     * {@code buf[i] = exp(min(buf[i], 0))} for i < n, then 0 from {@code valid} up to the next
+     * multiple of L. Its own small loop: fused into the score loops, the exp pushed those
+     * methods past C2's inlining budget and its blends ran as plain Java.
+     */
+    private static void expInPlace(float[] ws, int buf, int n, int valid) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(F, ws, buf + i);
+            // min(x, 0) as compare + blend (min() with Java's NaN rules is several instructions).
+            Lanes.expNonPositive(x.blend(0f, x.compare(VectorOperators.GT, 0f))).intoArray(ws, buf + i);
+        }
+        int end = (n + L - 1) / L * L;
+        if (valid < end) Arrays.fill(ws, buf + Math.max(valid, 0), buf + end, 0f);
     }
 
     /** {@code bufDs[i] = p (dOut_t·v_{j0+i} − D)} and {@code dv_{j0+i} += p dOut_t} for {@code full} keys (a multiple of L). */
