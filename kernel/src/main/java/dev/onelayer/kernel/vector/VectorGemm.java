@@ -19,7 +19,7 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Small problems (the models use d = 4..64) skip what does not pay: a non-transposed B is
  * read in place when m is small or B fits in 64 KB, A is read in place when it fits in 64 KB
- * (the kernel then takes A's row and depth strides), and a transposed B whose packing would
+ * or n is at most one column panel (the kernel then takes A's row and depth strides), and a transposed B whose packing would
  * cost more than packing op(A) is avoided by computing {@code C^T = op(B)^T op(A)^T}.
  *
  * <p>Determinism: every choice above and every block size depends only on the shapes, the
@@ -83,8 +83,10 @@ final class VectorGemm {
         // op(B) = B is read in place when its panels would not be reused enough to repay
         // packing: few row panels of A, or a B block small enough to stay in L1/L2 anyway.
         boolean directB = !transB && (m <= DIRECT_B_MAX_M || (long) k * n <= DIRECT_B_MAX_KN);
-        // Likewise op(A) is read in place when all of A is small (it then stays in L1/L2).
-        boolean directA = (long) m * k <= DIRECT_A_MAX_MK;
+        // Likewise op(A) is read in place when all of A is small (it then stays in L1/L2), or
+        // when op(B) is a single column panel: each A panel is then used once, so packing it
+        // would only copy A (the models' skinny layers, m = B*N rows by n <= 2L, hit this).
+        boolean directA = (long) m * k <= DIRECT_A_MAX_MK || n <= NR;
         GemmWorkspace ws = GemmWorkspace.get(Math.min(m, MC), Math.min(n, NC), Math.min(k, KC));
         float[] pa = ws.a, pb = ws.b, tile = ws.tile;
         for (int jc = 0; jc < n; jc += NC) {
