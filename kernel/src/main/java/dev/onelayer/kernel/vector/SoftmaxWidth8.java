@@ -38,6 +38,7 @@ final class SoftmaxWidth8 {
     private static final int L = Lanes.L;
     private static final int BK = AttentionOps.KEY_BLOCK;
     static final int WIDTH = 8;
+    private static final int ROW_TILE = AttentionOps.SOFTMAX_ROW_TILE;
     private static final float[] IOTA = new float[L];
 
     static {
@@ -49,11 +50,11 @@ final class SoftmaxWidth8 {
 
     /**
      * Whether this path applies: dk = dv = 8, a partial key vector stays inside a transposed row,
-     * and the workspace from {@code tmp} on holds the lane scratch and the accumulators of two rows (17 L).
+     * and the workspace from {@code tmp} on holds the lane scratch and the dq lanes of a row tile.
      */
     static boolean applies(SoftmaxAttentionSpec sp, int ld, int tmp) {
         return sp.dk() == WIDTH && sp.dv() == WIDTH && ld - sp.seqLen() >= L && BK % (2 * L) == 0
-                && (long) sp.workspaceFloats() - tmp >= (2L * WIDTH + 1) * L;
+                && (long) sp.workspaceFloats() - tmp >= ((long) ROW_TILE * WIDTH + 1) * L;
     }
 
     /** Lanes at or past {@code rem} (the keys beyond a row's end in its last, partial vector). */
@@ -226,7 +227,7 @@ final class SoftmaxWidth8 {
 
     /**
      * Backward of every (batch, head). Workspace offsets: kT, vT, dkT, dvT ([8][ld] each), bufP,
-     * bufDs (BK floats each), tmp (L floats, then the dq lanes of two rows, 16 L).
+     * bufDs (BK floats each), tmp (L floats, then the dq lanes of a row tile, ROW_TILE·8·L).
      */
     static void backward(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] lse, float[] dOut,
                          float[] dq, float[] dk, float[] dv, float[] ws, int ld, int kT, int vT, int dkT, int dvT,
@@ -239,17 +240,20 @@ final class SoftmaxWidth8 {
             transposePadded(v, base, T, ws, vT, ld);
             Arrays.fill(ws, dkT, dkT + WIDTH * ld, 0f);
             Arrays.fill(ws, dvT, dvT + WIDTH * ld, 0f);
-            // Rows in pairs where they share their first key: each key vector of K, V, dK, dV
-            // then moves through the registers once for two rows. Per key the operations and
-            // their order are those of two single rows, so pairing does not change any bit.
-            int t = 0;
-            while (t < T) {
-                if (t + 1 < T && sp.first(t) == sp.first(t + 1) && sp.last(t) <= sp.last(t + 1)) {
-                    backwardPair(sp, bh, t, q, out, lse, dOut, dq, ws, ld, kT, vT, dkT, dvT, bufP, bufDs, tmp, scale);
-                    t += 2;
+            // Tiles of ROW_TILE rows sweep the keys in blocks of BK/2, so a block of K, V, dK,
+            // dV (16 KB) is brought into L1 once per tile instead of once per row. Within a
+            // tile, rows go in pairs: each key vector then moves through the registers once for
+            // two rows. For every key the contributions still arrive in row order and every dq
+            // lane still sums its keys in order, so tiling and pairing change no bit.
+            for (int t0 = 0; t0 < T; t0 += ROW_TILE) {
+                int t1 = Math.min(T, t0 + ROW_TILE);
+                if (sp.first(t0) == sp.first(t1 - 1)) {
+                    backwardTile(sp, bh, t0, t1, q, out, lse, dOut, dq, ws, ld, kT, vT, dkT, dvT, bufP, bufDs, tmp, scale);
                 } else {
-                    backwardRow(sp, bh, t, q, out, lse, dOut, dq, ws, ld, kT, vT, dkT, dvT, bufP, bufDs, tmp, scale);
-                    t += 1;
+                    // Rows with different first keys (a window): row by row over their own keys.
+                    for (int t = t0; t < t1; t++) {
+                        backwardTile(sp, bh, t, t + 1, q, out, lse, dOut, dq, ws, ld, kT, vT, dkT, dvT, bufP, bufDs, tmp, scale);
+                    }
                 }
             }
             VectorAttentionOps.untranspose(ws, dkT, T, WIDTH, ld, dk, base);
@@ -263,65 +267,78 @@ final class SoftmaxWidth8 {
         return d;
     }
 
-    /** The backward of one query row t: dq_t, and its contributions to dk, dv of its keys. */
-    private static void backwardRow(SoftmaxAttentionSpec sp, int bh, int t, float[] q, float[] out, float[] lse, float[] dOut,
-                                    float[] dq, float[] ws, int ld, int kT, int vT, int dkT, int dvT, int bufP, int bufDs,
-                                    int tmp, float scale) {
-        int T = sp.seqLen(), o = (bh * T + t) * WIDTH, lo = sp.first(t), hi = sp.last(t);
-        float d = rowD(dOut, out, o);
-        float rowLse = lse[bh * T + t];
-        int acc = tmp + L;
-        Arrays.fill(ws, acc, acc + WIDTH * L, 0f);
-        for (int j0 = lo; j0 <= hi; j0 += BK) {
-            int n = Math.min(BK, hi + 1 - j0), full = n - n % L;
-            probabilities(q, o, ws, kT, ld, j0, n, scale, rowLse, bufP);
-            dsAndDv(dOut, o, d, ws, vT, dvT, ld, j0, full, bufP, bufDs);
-            if (full < n) dsAndDvPartial(dOut, o, d, ws, vT + j0 + full, dvT + j0 + full, ld, n - full, bufP + full, bufDs + full);
-            dqAndDk(q, o, scale, ws, kT + j0, dkT + j0, ld, full, bufDs, acc);
-            if (full < n) dqAndDkPartial(q, o, scale, ws, kT + j0 + full, dkT + j0 + full, ld, n - full, bufDs + full, acc);
+    /**
+     * The backward of query rows [t0, t1), which share their first key: dq of each, and their
+     * contributions to dk, dv, block by block of BK/2 keys (the two BK buffers then hold p and ds
+     * of two rows); rows in pairs, an odd last row alone.
+     */
+    private static void backwardTile(SoftmaxAttentionSpec sp, int bh, int t0, int t1, float[] q, float[] out, float[] lse,
+                                     float[] dOut, float[] dq, float[] ws, int ld, int kT, int vT, int dkT, int dvT,
+                                     int bufP, int bufDs, int tmp, float scale) {
+        int T = sp.seqLen(), lo = sp.first(t0), hiMax = sp.last(t1 - 1), acc = tmp + L, half = BK / 2;
+        Arrays.fill(ws, acc, acc + (t1 - t0) * WIDTH * L, 0f);
+        for (int j0 = lo; j0 <= hiMax; j0 += half) {
+            for (int t = t0; t < t1; ) {
+                int accT = acc + (t - t0) * WIDTH * L;
+                if (t + 1 < t1) {
+                    int hiA = sp.last(t), hiB = sp.last(t + 1);
+                    if (j0 <= hiB) {
+                        pairBlock(bh * T + t, j0, Math.min(half, hiB + 1 - j0), Math.max(0, Math.min(half, hiA + 1 - j0)),
+                                q, out, lse, dOut, ws, ld, kT, vT, dkT, dvT, bufP, bufDs, scale, accT, accT + WIDTH * L);
+                    }
+                    t += 2;
+                } else {
+                    int hi = sp.last(t);
+                    if (j0 <= hi) rowBlock(bh * T + t, j0, Math.min(half, hi + 1 - j0), q, out, lse, dOut, ws, ld, kT, vT, dkT, dvT, bufP, bufDs, scale, accT);
+                    t += 1;
+                }
+            }
         }
-        for (int c = 0; c < WIDTH; c++) dq[o + c] = scale * sumLanes(ws, acc + c * L);
+        for (int t = t0; t < t1; t++) {
+            int o = (bh * T + t) * WIDTH, accT = acc + (t - t0) * WIDTH * L;
+            for (int c = 0; c < WIDTH; c++) dq[o + c] = scale * sumLanes(ws, accT + c * L);
+        }
+    }
+
+    /** Row {@code row} (of [B·H·T]) against keys [j0, j0 + n): dq lanes in ws[acc..], dk and dv of those keys. */
+    private static void rowBlock(int row, int j0, int n, float[] q, float[] out, float[] lse, float[] dOut, float[] ws, int ld,
+                                 int kT, int vT, int dkT, int dvT, int bufP, int bufDs, float scale, int acc) {
+        int o = row * WIDTH, full = n - n % L;
+        float d = rowD(dOut, out, o);
+        probabilities(q, o, ws, kT, ld, j0, n, scale, lse[row], bufP);
+        dsAndDv(dOut, o, d, ws, vT, dvT, ld, j0, full, bufP, bufDs);
+        if (full < n) dsAndDvPartial(dOut, o, d, ws, vT + j0 + full, dvT + j0 + full, ld, n - full, bufP + full, bufDs + full);
+        dqAndDk(q, o, scale, ws, kT + j0, dkT + j0, ld, full, bufDs, acc);
+        if (full < n) dqAndDkPartial(q, o, scale, ws, kT + j0 + full, dkT + j0 + full, ld, n - full, bufDs + full, acc);
     }
 
     /**
-     * Rows a = t and b = t + 1 with the same first key (b may have more keys at the end), over
-     * blocks of BK/2 keys so that the two rows' p and ds fit the two BK buffers. The key vectors
-     * where both rows have full vectors go through the paired loops; row a's partial vector and
-     * row b's keys after row a's last full vector go through the single-row code, a before b.
+     * Rows a = {@code row} and b = row + 1 against keys [j0, j0 + n), row a's valid up to nA <= n.
+     * The key vectors where both rows have full vectors go through the paired loops; row a's
+     * partial vector and row b's keys after row a's last full vector go through the single-row
+     * code, a before b.
      */
-    private static void backwardPair(SoftmaxAttentionSpec sp, int bh, int t, float[] q, float[] out, float[] lse, float[] dOut,
-                                     float[] dq, float[] ws, int ld, int kT, int vT, int dkT, int dvT, int bufP, int bufDs,
-                                     int tmp, float scale) {
-        int T = sp.seqLen(), oa = (bh * T + t) * WIDTH, ob = oa + WIDTH;
-        int lo = sp.first(t), hiA = sp.last(t), hiB = sp.last(t + 1);
+    private static void pairBlock(int row, int j0, int n, int nA, float[] q, float[] out, float[] lse, float[] dOut,
+                                  float[] ws, int ld, int kT, int vT, int dkT, int dvT, int bufP, int bufDs, float scale,
+                                  int accA, int accB) {
+        int oa = row * WIDTH, ob = oa + WIDTH, half = BK / 2, pa = bufP, pb = bufP + half, sa = bufDs, sb = bufDs + half;
         float da = rowD(dOut, out, oa), db = rowD(dOut, out, ob);
-        float lseA = lse[bh * T + t], lseB = lse[bh * T + t + 1];
-        int accA = tmp + L, accB = accA + WIDTH * L;
-        Arrays.fill(ws, accA, accB + WIDTH * L, 0f);
-        int half = BK / 2, pa = bufP, pb = bufP + half, sa = bufDs, sb = bufDs + half;
-        for (int j0 = lo; j0 <= hiB; j0 += half) {
-            int n = Math.min(half, hiB + 1 - j0), nA = Math.max(0, Math.min(half, hiA + 1 - j0));
-            int fullA = nA - nA % L;
-            probabilities2(q, oa, ob, ws, kT + j0, ld, n, nA, scale, lseA, lseB, pa, pb);
-            dsAndDv2(dOut, oa, ob, da, db, ws, vT + j0, dvT + j0, ld, fullA, pa, pb, sa, sb);
-            dq2(ws, kT + j0, ld, fullA, sa, sb, accA, accB);
-            dk2(q, oa, ob, scale, ws, dkT + j0, ld, fullA, sa, sb);
-            if (fullA < nA) {
-                int j = j0 + fullA, rem = nA - fullA;
-                dsAndDvPartial(dOut, oa, da, ws, vT + j, dvT + j, ld, rem, pa + fullA, sa + fullA);
-                dqAndDkPartial(q, oa, scale, ws, kT + j, dkT + j, ld, rem, sa + fullA, accA);
-            }
-            if (fullA < n) {
-                int m = n - fullA, fb = m - m % L, j = j0 + fullA;
-                dsAndDv(dOut, ob, db, ws, vT, dvT, ld, j, fb, pb + fullA, sb + fullA);
-                if (fb < m) dsAndDvPartial(dOut, ob, db, ws, vT + j + fb, dvT + j + fb, ld, m - fb, pb + fullA + fb, sb + fullA + fb);
-                dqAndDk(q, ob, scale, ws, kT + j, dkT + j, ld, fb, sb + fullA, accB);
-                if (fb < m) dqAndDkPartial(q, ob, scale, ws, kT + j + fb, dkT + j + fb, ld, m - fb, sb + fullA + fb, accB);
-            }
+        int fullA = nA - nA % L;
+        probabilities2(q, oa, ob, ws, kT + j0, ld, n, nA, scale, lse[row], lse[row + 1], pa, pb);
+        dsAndDv2(dOut, oa, ob, da, db, ws, vT + j0, dvT + j0, ld, fullA, pa, pb, sa, sb);
+        dq2(ws, kT + j0, ld, fullA, sa, sb, accA, accB);
+        dk2(q, oa, ob, scale, ws, dkT + j0, ld, fullA, sa, sb);
+        if (fullA < nA) {
+            int j = j0 + fullA, rem = nA - fullA;
+            dsAndDvPartial(dOut, oa, da, ws, vT + j, dvT + j, ld, rem, pa + fullA, sa + fullA);
+            dqAndDkPartial(q, oa, scale, ws, kT + j, dkT + j, ld, rem, sa + fullA, accA);
         }
-        for (int c = 0; c < WIDTH; c++) {
-            dq[oa + c] = scale * sumLanes(ws, accA + c * L);
-            dq[ob + c] = scale * sumLanes(ws, accB + c * L);
+        if (fullA < n) {
+            int m = n - fullA, fb = m - m % L, j = j0 + fullA;
+            dsAndDv(dOut, ob, db, ws, vT, dvT, ld, j, fb, pb + fullA, sb + fullA);
+            if (fb < m) dsAndDvPartial(dOut, ob, db, ws, vT + j + fb, dvT + j + fb, ld, m - fb, pb + fullA + fb, sb + fullA + fb);
+            dqAndDk(q, ob, scale, ws, kT + j, dkT + j, ld, fb, sb + fullA, accB);
+            if (fb < m) dqAndDkPartial(q, ob, scale, ws, kT + j + fb, dkT + j + fb, ld, m - fb, sb + fullA + fb, accB);
         }
     }
 
