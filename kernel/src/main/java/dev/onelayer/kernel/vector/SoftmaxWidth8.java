@@ -39,6 +39,8 @@ final class SoftmaxWidth8 {
     private static final int BK = AttentionOps.KEY_BLOCK;
     static final int WIDTH = 8;
     private static final int ROW_TILE = AttentionOps.SOFTMAX_ROW_TILE;
+    /** Rows per forward tile: their state (10 L floats each) fits where the backward keeps dq (8 L per row). */
+    private static final int FORWARD_ROWS = ROW_TILE / 2;
     private static final float[] IOTA = new float[L];
 
     static {
@@ -79,7 +81,7 @@ final class SoftmaxWidth8 {
 
     /**
      * Forward of every (batch, head). Workspace offsets: kT, vT ([8][ld] each), buf (BK floats),
-     * tmp (L floats, then the accumulator lanes, 9 L).
+     * tmp (L floats, then the online-softmax state of a row tile, FORWARD_ROWS·10·L).
      */
     static void forward(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] lse,
                         float[] ws, int ld, int kT, int vT, int buf, int tmp) {
@@ -89,40 +91,57 @@ final class SoftmaxWidth8 {
             int base = bh * T * WIDTH;
             transposePadded(k, base, T, ws, kT, ld);
             transposePadded(v, base, T, ws, vT, ld);
-            for (int t = 0; t < T; t++) {
-                forwardRow(sp, t, q, base + t * WIDTH, ws, ld, kT, vT, buf, tmp, scale, out, base + t * WIDTH, lse, bh * T + t);
+            // Tiles of FORWARD_ROWS rows sweep the keys block by block, so a block of K and V
+            // (16 KB) is brought into L1 once per tile; each row keeps its online-softmax state
+            // in the workspace meanwhile. Each row still sees its blocks in order: same bits.
+            for (int t0 = 0; t0 < T; t0 += FORWARD_ROWS) {
+                int t1 = Math.min(T, t0 + FORWARD_ROWS);
+                if (sp.first(t0) == sp.first(t1 - 1)) {
+                    forwardTile(sp, bh, t0, t1, q, ws, ld, kT, vT, buf, tmp, scale, out, lse);
+                } else {
+                    for (int t = t0; t < t1; t++) forwardTile(sp, bh, t, t + 1, q, ws, ld, kT, vT, buf, tmp, scale, out, lse);
+                }
             }
         }
     }
 
     /**
-     * One query row: online softmax over key blocks. The running max m only grows; when a block
-     * raises it, the lane sums l and the unnormalised outputs a_c (kept in ws[acc..], lanes
-     * [l][a_0]..[a_7]) are rescaled by exp(m_old − m).
+     * Query rows [t0, t1), which share their first key: online softmax over key blocks. Per row
+     * the state {@code [m][l lanes][a_0 lanes]..[a_7 lanes]} sits in the workspace after tmp. The
+     * running max m only grows; when a block raises it, the lane sums l and the unnormalised
+     * outputs a_c are rescaled by exp(m_old − m).
      */
-    private static void forwardRow(SoftmaxAttentionSpec sp, int t, float[] q, int qo, float[] ws, int ld, int kT, int vT,
-                                   int buf, int tmp, float scale, float[] out, int o, float[] lse, int row) {
-        int lo = sp.first(t), hi = sp.last(t), acc = tmp + L;
-        Arrays.fill(ws, acc, acc + (WIDTH + 1) * L, 0f);
-        float m = 0f;
-        for (int j0 = lo; j0 <= hi; j0 += BK) {
-            int n = Math.min(BK, hi + 1 - j0);
-            float bm = scores(q, qo, ws, kT, ld, j0, n, scale, buf, tmp);
-            if (j0 == lo) {
-                m = bm;
-            } else if (bm > m) {
-                float corr = ScalarMath.expNonPositive(m - bm);
-                for (int i = acc; i < acc + (WIDTH + 1) * L; i++) ws[i] *= corr;
-                m = bm;
+    private static void forwardTile(SoftmaxAttentionSpec sp, int bh, int t0, int t1, float[] q, float[] ws, int ld, int kT,
+                                    int vT, int buf, int tmp, float scale, float[] out, float[] lse) {
+        int T = sp.seqLen(), lo = sp.first(t0), hiMax = sp.last(t1 - 1), st0 = tmp + L, per = (WIDTH + 2) * L;
+        Arrays.fill(ws, st0, st0 + (t1 - t0) * per, 0f);
+        for (int j0 = lo; j0 <= hiMax; j0 += BK) {
+            for (int t = t0; t < t1; t++) {
+                int hi = sp.last(t);
+                if (j0 > hi) continue;
+                int st = st0 + (t - t0) * per, acc = st + L, n = Math.min(BK, hi + 1 - j0);
+                float bm = scores(q, (bh * T + t) * WIDTH, ws, kT, ld, j0, n, scale, buf, tmp);
+                float m = ws[st];
+                if (j0 == lo) {
+                    m = bm;
+                } else if (bm > m) {
+                    float corr = ScalarMath.expNonPositive(m - bm);
+                    for (int i = acc; i < acc + (WIDTH + 1) * L; i++) ws[i] *= corr;
+                    m = bm;
+                }
+                ws[st] = m;
+                int full = n - n % L;
+                accumulate(ws, buf, vT + j0, ld, full, m, acc);
+                if (full < n) accumulatePartial(ws, buf + full, vT + j0 + full, ld, n - full, m, acc);
             }
-            int full = n - n % L;
-            accumulate(ws, buf, vT + j0, ld, full, m, acc);
-            if (full < n) accumulatePartial(ws, buf + full, vT + j0 + full, ld, n - full, m, acc);
         }
-        float sum = sumLanes(ws, acc);
-        float inv = 1f / sum;
-        for (int c = 0; c < WIDTH; c++) out[o + c] = sumLanes(ws, acc + (c + 1) * L) * inv;
-        lse[row] = m + (float) StrictMath.log(sum);
+        for (int t = t0; t < t1; t++) {
+            int st = st0 + (t - t0) * per, acc = st + L, o = (bh * T + t) * WIDTH;
+            float sum = sumLanes(ws, acc);
+            float inv = 1f / sum;
+            for (int c = 0; c < WIDTH; c++) out[o + c] = sumLanes(ws, acc + (c + 1) * L) * inv;
+            lse[bh * T + t] = ws[st] + (float) StrictMath.log(sum);
+        }
     }
 
     /**
