@@ -16,13 +16,25 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code dk_j = scale Σ_t ds_tj q_t}, {@code dv_j = Σ_t p_tj dOut_t}.
  *
  * <p>Why a width-8 path: with the width fixed, the eight query (or upstream-gradient) components
- * are broadcast once per row and the eight output (or dq) accumulators stay in registers for the
- * whole row, lanes running along keys of the transposed K and V ({@code kT[c][j]}, ld = T padded).
- * The generic kernels in {@link VectorAttentionOps} loop over the width at run time and so pass
- * every key block through memory several times (scores, max, exp, weighted sum), each pass with a
- * per-block lane reduction; here the forward makes two passes per block (scores with their max;
- * exp, sum and weighted sum together) and the backward three short ones (p; dp, ds and dv; dq and
- * dk), each with few enough live vectors not to spill on AVX2's sixteen registers.
+ * are broadcast once per loop and eight output (or dq) accumulators stay in registers across a
+ * key block, lanes running along keys of the transposed K and V ({@code kT[c][j]}, ld = T
+ * padded). The generic kernels in {@link VectorAttentionOps} loop over the width at run time and
+ * so pass every key block through memory several times (scores, max, exp, weighted sum), each
+ * pass with a per-block lane reduction. Here:
+ * <ul>
+ *   <li>forward, per row and key block: scores with their max; then exp, lane sums and the
+ *       weighted sum of V in one loop;</li>
+ *   <li>backward, per pair of rows and key block: p; dp, ds and dv; dq; dk, with each key
+ *       vector of K, V, dK, dV loaded once for both rows;</li>
+ *   <li>rows are processed in tiles (8 forward, 16 backward) that sweep the keys block by block,
+ *       so a block of K, V (and dK, dV) is read into L1 once per tile rather than once per row
+ *       (a row of T = 1024 touches 64 KB of K and V, 128 KB with dK and dV: more than L1);</li>
+ *   <li>every loop is a small method with its accumulators loaded from and stored to the
+ *       workspace at its ends: a method holding a whole row (or an exp inside a score loop)
+ *       outgrows C2's inlining budget, and its Vector API calls then run as plain Java.</li>
+ * </ul>
+ * For every key the contributions arrive in row order and every lane sums its keys in order
+ * whatever the tiling and pairing, which therefore change no bit.
  *
  * <p>A row's last, partial key vector is computed in full width with the loaded keys and values
  * of lanes past the row's end replaced by 0 and their probabilities by 0, so those lanes add
