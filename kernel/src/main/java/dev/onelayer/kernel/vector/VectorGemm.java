@@ -18,8 +18,8 @@ import jdk.incubator.vector.FloatVector;
  * block of B lives in L3.
  *
  * <p>Small problems (the models use d = 4..64) skip what does not pay: a non-transposed B is
- * read in place when m is small or B fits in 64 KB, A is read in place when it fits in 64 KB
- * or n is at most one column panel (the kernel then takes A's row and depth strides), and a transposed B whose packing would
+ * read in place when m is small or B fits in 64 KB, A is read in place when it fits in 64 KB or
+ * op(B) is a single column panel (the kernel then takes A's row and depth strides), and a transposed B whose packing would
  * cost more than packing op(A) is avoided by computing {@code C^T = op(B)^T op(A)^T}.
  *
  * <p>Determinism: every choice above and every block size depends only on the shapes, the
@@ -84,8 +84,9 @@ final class VectorGemm {
         // packing: few row panels of A, or a B block small enough to stay in L1/L2 anyway.
         boolean directB = !transB && (m <= DIRECT_B_MAX_M || (long) k * n <= DIRECT_B_MAX_KN);
         // Likewise op(A) is read in place when all of A is small (it then stays in L1/L2), or
-        // when op(B) is a single column panel: each A panel is then used once, so packing it
-        // would only copy A (the models' skinny layers, m = B*N rows by n <= 2L, hit this).
+        // when op(B) has a single column panel: every packed A entry would then be read once,
+        // so packing would only add a pass over A (the models' n = d <= 2L products with long
+        // k or many rows, e.g. a weight gradient over a batch's tokens).
         boolean directA = (long) m * k <= DIRECT_A_MAX_MK || n <= NR;
         GemmWorkspace ws = GemmWorkspace.get(Math.min(m, MC), Math.min(n, NC), Math.min(k, KC));
         float[] pa = ws.a, pb = ws.b, tile = ws.tile;
