@@ -6,6 +6,7 @@ the median process CPU time per step is recorded alongside.
 Results are printed and, with --out, appended to a JSON-lines file, one object per measurement.
 """
 import argparse
+import ctypes
 import json
 import os
 import platform
@@ -26,8 +27,27 @@ def parser(description):
     return p
 
 
+def set_blas_threads(n):
+    """Limits OpenBLAS's own thread pool to n threads; returns its thread count after (None without OpenBLAS).
+
+    torch.set_num_threads sets the ATen/OpenMP threads only. Debian's python3-torch calls the BLAS
+    interface (libblas.so.3, OpenBLAS's pthreads build with libopenblas0-pthread), whose pool
+    defaults to every core, so without this the one-thread case ran its matrix products (the
+    N x N attention scores) on two threads.
+    """
+    for name in ("libopenblas.so.0", "libblas.so.3"):
+        try:
+            lib = ctypes.CDLL(name)  # already loaded by torch: the same library and pool
+            lib.openblas_set_num_threads(n)
+            return lib.openblas_get_num_threads()
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
 def setup(args):
     torch.set_num_threads(args.threads)
+    args.blas_threads = set_blas_threads(args.threads)
     # Inter-op threads are not used by these single-graph steps; fix it so the runs are comparable.
     try:
         torch.set_num_interop_threads(1)
@@ -77,6 +97,7 @@ def report(bench, shape, args, result, **extra):
         "bench": bench,
         "shape": shape,
         "threads": args.threads,
+        "blas_threads": getattr(args, "blas_threads", None),
         "torch": torch.__version__,
         "python": platform.python_version(),
         "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

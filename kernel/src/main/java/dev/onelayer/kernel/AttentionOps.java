@@ -30,6 +30,13 @@ public interface AttentionOps {
     int KEY_BLOCK = 256;
 
     /**
+     * Query rows per tile in the vector implementation's width-8 softmax backward: the tile sweeps
+     * the keys block by block, so each block of K, V, dK, dV is loaded into L1 once per tile
+     * rather than once per row; the rows' dq lanes wait in the workspace meanwhile.
+     */
+    int SOFTMAX_ROW_TILE = 16;
+
+    /**
      * Leading dimension the vector implementation uses for transposed [d][T] copies in the
      * workspace: T rounded up to 16 plus 16 floats (rows 4 KiB apart would alias one L1 set).
      */

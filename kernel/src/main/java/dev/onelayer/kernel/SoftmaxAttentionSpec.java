@@ -67,8 +67,13 @@ public record SoftmaxAttentionSpec(int batch, int heads, int seqLen, int dk, int
         return AttentionSpecs.floats("SoftmaxAttentionSpec", "probabilities", batch, heads, seqLen, seqLen);
     }
 
+    /**
+     * The blocked kernels' workspace plus, for the width-8 backward, the dq lanes of a row tile
+     * ({@link AttentionOps#SOFTMAX_ROW_TILE} rows x 8 x up to 16 lanes).
+     */
     public int workspaceFloats() {
-        return AttentionSpecs.blockedWorkspace("SoftmaxAttentionSpec", seqLen, dk, dv);
+        return AttentionSpecs.floats("SoftmaxAttentionSpec", "workspace",
+                (long) AttentionSpecs.blockedWorkspace("SoftmaxAttentionSpec", seqLen, dk, dv) + AttentionOps.SOFTMAX_ROW_TILE * 8L * 16L);
     }
 
     /** Number of attended (t, j) pairs per head. */

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A main for {@link JitTierDeterminismTest}: in a fresh JVM, runs every dense kernel once on
+ * A main for {@link JitTierDeterminismTest}: in a fresh JVM, runs every dense kernel (and the
+ * width-8 softmax attention) once on
  * fixed inputs while the code is still interpreted, then many times until C2 has compiled it,
  * and prints one line per kernel whose output bits changed ("mismatch NAME"), then
  * "checked N kernels on IMPL".
@@ -67,6 +68,22 @@ public final class TierProbe {
         float[] acc = y.clone();
         Kernels.axpy(4 * n, -0.3f, x, 0, acc, 0);
         h.put("axpy", hash(acc));
+        // Fused causal softmax attention at head width 8 (the vector implementation's width-8
+        // kernels): T = n rows end both on and inside a key vector.
+        SoftmaxAttentionSpec sp = SoftmaxAttentionSpec.causal(1, 1, n, 8);
+        float[] q = new float[n * 8], kk = new float[n * 8], v = new float[n * 8], d = new float[n * 8];
+        for (int i = 0; i < n * 8; i++) {
+            q[i] = 0.5f * x[i % (4 * n)];
+            kk[i] = 0.5f * y[(i + 3) % (4 * n)];
+            v[i] = x[(i + 7) % (4 * n)];
+            d[i] = y[(i + 11) % (4 * n)];
+        }
+        float[] ws = new float[sp.workspaceFloats()], out = new float[n * 8], lse = new float[n];
+        Attention.softmax(sp, q, kk, v, out, lse, ws);
+        h.put("softmaxAttention", hash(out) * 31 + hash(lse));
+        float[] dq = new float[n * 8], dk = new float[n * 8], dv = new float[n * 8];
+        Attention.softmaxBackward(sp, q, kk, v, out, lse, d, dq, dk, dv, ws);
+        h.put("softmaxAttentionBackward", (hash(dq) * 31 + hash(dk)) * 31 + hash(dv));
         return h;
     }
 

@@ -54,26 +54,25 @@ final class Lanes {
     private static final float P4 = 1.6666665459e-1f;
     private static final float P5 = 5.0000001201e-1f;
     private static final float ROUND_MAGIC = 0x1.8p23f;
-    private static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
     /** Below this exp underflows past the smallest normal float; results there are flushed to 0. */
     static final float EXP_MIN = -87.33f;
 
     /**
      * exp(x) for x <= 0 (inputs above 0 are not supported: callers subtract the maximum first),
      * relative error about 2 ulp; x < -87.33 (including -inf) gives 0.
+     *
+     * <p>n = round(x log2 e) comes out of one FMA: x log2e + 1.5*2^23 lands where the float grid
+     * has spacing 1, so the FMA's single rounding rounds to the nearest integer and n sits in the
+     * low bits of the result (no F2I/I2F converts: on JDK 17 with AVX2 those are not intrinsified
+     * and box every vector). 2^n is applied by adding n to the exponent field of the polynomial,
+     * exact because x >= -87.33 keeps n >= -126 with a polynomial >= 1 there (a normal result).
+     * Fourteen lane operations in all, the hot part of the softmax kernels.
      */
     static FloatVector expNonPositive(FloatVector x) {
+        // Lanes below EXP_MIN (and -inf) compute garbage, even NaN, that the final blend replaces.
         var under = x.compare(VectorOperators.LT, EXP_MIN);
-        x = x.max(EXP_MIN);
-        // n = round(x / ln2): x*log2e - 0.5 is negative, and truncation toward zero rounds it.
-        // trunc(t) = ceil(t) for t < 0, formed without F2I/I2F: on JDK 17 (AVX2) those converts
-        // are not intrinsified and box every vector. t + 1.5*2^23 - 1.5*2^23 rounds t to nearest
-        // (exact: |t| < 2^22), one more where that went below t gives ceil; the integer is then
-        // read from the bits of fn + 1.5*2^23. Same n, so the same bits, as (int) t.
-        FloatVector t = x.mul(LOG2E).sub(0.5f);
-        FloatVector fn = t.add(ROUND_MAGIC).sub(ROUND_MAGIC);
-        fn = fn.blend(fn.add(1f), fn.compare(VectorOperators.LT, t));
-        IntVector n = fn.add(ROUND_MAGIC).reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        FloatVector t = x.fma(FloatVector.broadcast(F, LOG2E), FloatVector.broadcast(F, ROUND_MAGIC));
+        FloatVector fn = t.sub(ROUND_MAGIC);
         FloatVector r = fn.fma(FloatVector.broadcast(F, -LN2_HI), x);
         r = fn.fma(FloatVector.broadcast(F, -LN2_LO), r);
         FloatVector p = r.fma(FloatVector.broadcast(F, P0), FloatVector.broadcast(F, P1));
@@ -81,10 +80,10 @@ final class Lanes {
         p = p.fma(r, FloatVector.broadcast(F, P3));
         p = p.fma(r, FloatVector.broadcast(F, P4));
         p = p.fma(r, FloatVector.broadcast(F, P5));
-        FloatVector r2 = r.mul(r);
-        p = p.fma(r2, r.add(1f));
-        FloatVector pow2 = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(pow2).blend(0f, under);
+        p = p.fma(r.mul(r), r.add(1f));
+        // (bits(t) - bits(magic)) << 23 = n << 23 (mod 2^32), and bits(magic) << 23 = 0 (mod 2^32).
+        IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+        return p.reinterpretAsInts().add(scale).reinterpretAsFloats().blend(0f, under);
     }
 
     /** tanh(u) = sign(u) (1 - e) / (1 + e) with e = exp(-2|u|) <= 1. */

@@ -6,11 +6,11 @@ final class ScalarMath {
     private ScalarMath() {
     }
 
+    /** The same operations as {@link Lanes#expNonPositive}, one lane. */
     static float expNonPositive(float x) {
-        if (!(x >= Lanes.EXP_MIN)) return 0f;
-        float t = x * 1.44269504088896341f - 0.5f;
-        int n = (int) t;
-        float fn = n;
+        if (!(x >= Lanes.EXP_MIN)) return x < Lanes.EXP_MIN ? 0f : Float.NaN;
+        float t = Math.fma(x, 1.44269504088896341f, 0x1.8p23f);
+        float fn = t - 0x1.8p23f;
         float r = Math.fma(fn, -0.693359375f, x);
         r = Math.fma(fn, 2.12194440e-4f, r);
         float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
@@ -19,7 +19,7 @@ final class ScalarMath {
         p = Math.fma(p, r, 1.6666665459e-1f);
         p = Math.fma(p, r, 5.0000001201e-1f);
         p = Math.fma(p, r * r, r + 1f);
-        return p * Float.intBitsToFloat((n + 127) << 23);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(p) + (Float.floatToRawIntBits(t) << 23));
     }
 
     static float tanh(float u) {

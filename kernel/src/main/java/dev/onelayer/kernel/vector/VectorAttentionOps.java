@@ -417,6 +417,10 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
     public void softmax(SoftmaxAttentionSpec sp, float[] q, float[] k, float[] v, float[] out, float[] lse, float[] ws) {
         int T = sp.seqLen(), dk = sp.dk(), dv = sp.dv();
         Layout w = new Layout(T, dk, dv);
+        if (SoftmaxWidth8.applies(sp, w.ld, w.lanes)) {
+            SoftmaxWidth8.forward(sp, q, k, v, out, lse, ws, w.ld, w.kT, w.vT, w.buf1, w.lanes);
+            return;
+        }
         for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
             int qb = bh * T * dk, vb = bh * T * dv;
             transpose(k, qb, T, dk, ws, w.kT, w.ld);
@@ -456,6 +460,11 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         int T = sp.seqLen(), dkw = sp.dk(), dvw = sp.dv();
         float scale = sp.scale();
         Layout w = new Layout(T, dkw, dvw);
+        if (SoftmaxWidth8.applies(sp, w.ld, w.lanes)) {
+            SoftmaxWidth8.backward(sp, q, k, v, out, lse, dOut, dq, dk, dv, ws, w.ld, w.kT, w.vT, w.dkT, w.dvT,
+                    w.buf1, w.buf2, w.lanes);
+            return;
+        }
         for (int bh = 0; bh < sp.batch() * sp.heads(); bh++) {
             int qb = bh * T * dkw, vb = bh * T * dvw;
             transpose(k, qb, T, dkw, ws, w.kT, w.ld);

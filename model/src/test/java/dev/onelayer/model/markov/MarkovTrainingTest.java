@@ -22,7 +22,9 @@ class MarkovTrainingTest {
     void trainingStepsAreBitIdenticalOnOneAndTwoThreads() {
         TrainConfig theory = TrainConfig.paper(0.5, 0.8, true).withSeqLen(16).withBatchSize(6).withSteps(60);
         TrainConfig full = TrainConfig.paperFull(0.5, 0.8, false).withLayers(2).withWindow(3).withSeqLen(16).withBatchSize(6).withSteps(60);
-        for (TrainConfig c : new TrainConfig[] {theory, full}) {
+        // d = 8 runs the width-8 attention kernels (row tiles, row pairs, partial key vectors).
+        TrainConfig theory8 = theory.withModel(8, false, theory.window()).withSeqLen(40);
+        for (TrainConfig c : new TrainConfig[] {theory, theory8, full}) {
             float[] one = paramsAfterSteps(c.withParallelism(2, 1), 3);
             float[] two = paramsAfterSteps(c.withParallelism(2, 2), 3);
             assertArrayEquals(one, two, c.architecture() + ": threads must not change the bits");

@@ -109,6 +109,77 @@ class SoftmaxAttentionPropertiesTest {
         }
     }
 
+    /**
+     * Head width dk = dv = 8 (the Markov theory model's d), which the vector implementation runs
+     * through its fixed-width kernels: rows ending inside a key vector (T around multiples of the
+     * lane count), several key blocks with a rising maximum, windows, full attention.
+     */
+    @Test
+    void widthEight() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("softmax/width8/" + ops.name(), CASES, g -> new int[] {g.dim(1, 2), g.dim(1, 2), g.dim(70), 8, 8},
+                    (d, g) -> {
+                        SoftmaxAttentionSpec sp = spec(d, g);
+                        checkCase(ops, sp, values(g, sp.qkFloats()), values(g, sp.qkFloats()), values(g, sp.vFloats()),
+                                values(g, sp.vFloats()));
+                    });
+            Harness.forAll("softmax/width8/long/" + ops.name(), 6,
+                    g -> new int[] {1, g.dim(1, 2), g.dim(AttentionOps.KEY_BLOCK + 1, 2 * AttentionOps.KEY_BLOCK + 90), 8, 8},
+                    (d, g) -> {
+                        SoftmaxAttentionSpec sp = spec(d, g);
+                        float[] q = values(g, sp.qkFloats()), k = values(g, sp.qkFloats());
+                        if (g.nextBoolean()) {
+                            for (int row = 0; row < sp.rowFloats(); row++) {
+                                for (int c = 0; c < sp.dk(); c++) {
+                                    q[row * sp.dk() + c] = 1f;
+                                    k[row * sp.dk() + c] = 0.02f * (row % sp.seqLen());
+                                }
+                            }
+                        }
+                        checkCase(ops, sp, q, k, values(g, sp.vFloats()), values(g, sp.vFloats()));
+                    });
+        }
+    }
+
+    /**
+     * Keys after a row's end never reach it, not even non-finite ones: width-8 rows whose last key
+     * vector runs past the row (the lanes beyond are computed and must add exact zeros).
+     */
+    @Test
+    void laterNonFiniteTokensDoNotReachEarlierRows() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("softmax/width8/later-nan/" + ops.name(), 30, g -> new int[] {1, 1, g.dim(2, 60), 8, 8}, (d, g) -> {
+                SoftmaxAttentionSpec sp = SoftmaxAttentionSpec.causal(1, 1, d[2], 8);
+                int T = sp.seqLen(), t0 = 1 + g.nextInt(T - 1);
+                float[] q = values(g, sp.qkFloats()), k = values(g, sp.qkFloats()), v = values(g, sp.vFloats());
+                float[] dOut = values(g, sp.vFloats());
+                float[] ws = new float[sp.workspaceFloats()];
+                float[] out = new float[sp.vFloats()], lse = new float[sp.rowFloats()];
+                float[] dq = new float[sp.qkFloats()], dk = new float[sp.qkFloats()], dv = new float[sp.vFloats()];
+                ops.softmax(sp, q, k, v, out, lse, ws);
+                ops.softmaxBackward(sp, q, k, v, out, lse, dOut, dq, dk, dv, ws);
+                for (int j = t0; j < T; j++) {
+                    for (int c = 0; c < 8; c++) {
+                        k[j * 8 + c] = Float.NaN;
+                        v[j * 8 + c] = Float.POSITIVE_INFINITY;
+                    }
+                }
+                float[] out2 = new float[sp.vFloats()], lse2 = new float[sp.rowFloats()];
+                float[] dq2 = new float[sp.qkFloats()], dk2 = new float[sp.qkFloats()], dv2 = new float[sp.vFloats()];
+                ops.softmax(sp, q, k, v, out2, lse2, ws);
+                // dOut of the rows from t0 on is 0: they then add nothing to the earlier keys' dk, dv.
+                float[] dOut2 = dOut.clone();
+                java.util.Arrays.fill(dOut2, t0 * 8, T * 8, 0f);
+                float[] out3 = out.clone();
+                System.arraycopy(out2, t0 * 8, out3, t0 * 8, (T - t0) * 8);
+                ops.softmaxBackward(sp, q, k, v, out3, lse2, dOut2, dq2, dk2, dv2, ws);
+                Bounds.sameBits("out rows before t0=" + t0, out, out2, 0, t0 * 8);
+                Bounds.sameBits("lse rows before t0=" + t0, lse, lse2, 0, t0);
+                Bounds.sameBits("dq rows before t0=" + t0, dq, dq2, 0, t0 * 8);
+            });
+        }
+    }
+
     @Test
     void windowOfTEqualsNoWindowAndOutputsIgnoreLaterTokens() {
         for (AttentionOps ops : AttentionImpls.all()) {
