@@ -97,8 +97,12 @@ public final class Charts {
         for (int p = 0; p < rows; p++) ys.add(rowLabels.get(rows - 1 - p));
         List<Number[]> cells = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            // XChart prints cell values with Double.toString: round them for display (2 decimals).
-            for (int j = 0; j < cols; j++) cells.add(new Number[] {j, rows - 1 - i, Math.round(values[i * cols + j] * 100) / 100.0});
+            // XChart prints cell values with Double.toString: round them for display (2 decimals);
+            // a non-finite value (a diverged run) stays as it is rather than printing as 0.
+            for (int j = 0; j < cols; j++) {
+                double x = values[i * cols + j];
+                cells.add(new Number[] {j, rows - 1 - i, Double.isFinite(x) ? Math.round(x * 100) / 100.0 : x});
+            }
         }
         chart.addSeries(title, new ArrayList<>(colLabels), ys, cells);
         return chart;

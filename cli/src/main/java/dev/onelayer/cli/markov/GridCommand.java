@@ -87,9 +87,10 @@ public final class GridCommand extends ExperimentCommand {
         report.output().csv("grid.csv", csv);
     }
 
+    /** Axis labels: the values as given (shortest exact decimal), so distinct values never share a label. */
     private static java.util.List<String> labels(double[] v) {
         java.util.List<String> out = new java.util.ArrayList<>();
-        for (double x : v) out.add(String.format(Locale.ROOT, "%.2g", x));
+        for (double x : v) out.add(java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString());
         return out;
     }
 }

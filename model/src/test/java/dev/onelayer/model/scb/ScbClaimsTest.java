@@ -85,6 +85,9 @@ class ScbClaimsTest {
                 + Arrays.toString(t.transferMedian()) + " ratio=" + Arrays.toString(t.ratio()) + " exponents scratch="
                 + t.scratchExponent() + " transfer=" + t.transferExponent() + " initial corr=" + Arrays.toString(t.initialCorrMedian());
         System.out.println("SCB transfer from a pretrained model (PPPD-vn, rho=0.8, 1e5 pretraining samples): " + msg);
+        // The pretrained V learns P_pre, so its correlation with P is that of the analytic start,
+        // corr(P_pre, P); it must have learned something (> 0) and start below the level the analytic
+        // test requires (0.6, "below any threshold used": the plateau's corr threshold is 0.9).
         for (double x : t.initialCorrMedian()) assertTrue(x > 0 && x < 0.6, "pretrained start's correlation outside (0, 0.6): " + msg);
         for (long[] row : t.transfer()) for (long x : row) assertTrue(x > 0, "a transfer run did not close 20% of the gap: " + msg);
         assertTrue(t.ratio()[2] >= 1.5, "ratio at T=400 below 1.5: " + msg);
