@@ -242,6 +242,12 @@ public final class Attention {
         buffer(n, "V", vMat, N * N, "[N=" + N + "][N]");
         buffer(n, "A", aMat, T * N, "[T=" + T + "][N=" + N + "]");
         buffer(n, "ws", ws, s.workspaceFloats(), "(workspace)");
+        scbTokens(n, s, tokens, queries);
+    }
+
+    /** Token and query arrays: present, long enough, every index in [0, N) (one vector pass over B T tokens). */
+    private static void scbTokens(String n, ScbReadoutSpec s, int[] tokens, int[] queries) {
+        int N = s.vocab(), T = s.seqLen();
         if (tokens == null) throw new IllegalArgumentException(n + ": tokens is null");
         if (queries == null) throw new IllegalArgumentException(n + ": queries is null");
         if (tokens.length < s.batch() * T) {
@@ -251,9 +257,11 @@ public final class Attention {
         if (queries.length < s.batch()) {
             throw new IllegalArgumentException(n + ": queries [B=" + s.batch() + "] has only " + queries.length + " ints");
         }
-        for (int i = 0; i < s.batch() * T; i++) {
-            if (tokens[i] < 0 || tokens[i] >= N) {
-                throw new IllegalArgumentException(n + ": tokens[" + i + "]=" + tokens[i] + " is outside [0, N=" + N + ")");
+        if (!IMPL.indicesInRange(tokens, s.batch() * T, N)) {
+            for (int i = 0; i < s.batch() * T; i++) {
+                if (tokens[i] < 0 || tokens[i] >= N) {
+                    throw new IllegalArgumentException(n + ": tokens[" + i + "]=" + tokens[i] + " is outside [0, N=" + N + ")");
+                }
             }
         }
         for (int i = 0; i < s.batch(); i++) {
@@ -282,5 +290,41 @@ public final class Attention {
         buffer(n, "dA", dA, s.seqLen() * s.vocab(), "[T][N]");
         outputsDistinct(n, 3, new String[] {"dV", "dA", "ws", "V", "A", "dy"}, dV, dA, ws, vMat, aMat, dy);
         IMPL.scbReadoutBackward(s, vMat, aMat, tokens, queries, dy, dV, dA, ws);
+    }
+
+    /**
+     * Form 5 forward that also returns the hidden {@code h_b = X_b A e_{q_b}} ({@code hidden} [B][N]),
+     * for {@link #scbReadoutBackwardFromHidden}: a training step then gathers over the B T tokens once.
+     */
+    public static void scbReadout(ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] y,
+                                  float[] hidden, float[] ws) {
+        String n = "scbReadout";
+        scbArgs(n, s, vMat, aMat, tokens, queries, ws);
+        buffer(n, "y", y, s.batch() * s.vocab(), "[B][N]");
+        buffer(n, "hidden", hidden, s.hiddenFloats(), "[B][N]");
+        outputsDistinct(n, 3, new String[] {"y", "hidden", "ws", "V", "A"}, y, hidden, ws, vMat, aMat);
+        IMPL.scbHidden(s, aMat, tokens, queries, hidden, 0, ws);
+        IMPL.scbReadoutFromHidden(s, vMat, hidden, 0, y, ws);
+    }
+
+    /**
+     * Form 5 backward from the hidden H that {@link #scbReadout(ScbReadoutSpec, float[], float[], int[], int[], float[], float[], float[])}
+     * returned for the same A, tokens and queries (the gradients do not depend on A otherwise); see
+     * {@link AttentionOps#scbReadoutBackwardFromHidden}.
+     */
+    public static void scbReadoutBackwardFromHidden(ScbReadoutSpec s, float[] vMat, float[] hidden, int[] tokens, int[] queries,
+                                                    float[] dy, float[] dV, float[] dA, float[] ws) {
+        String n = "scbReadoutBackwardFromHidden";
+        spec(n, s);
+        int N = s.vocab();
+        buffer(n, "V", vMat, N * N, "[N=" + N + "][N]");
+        buffer(n, "hidden", hidden, s.hiddenFloats(), "[B][N]");
+        buffer(n, "ws", ws, s.workspaceFloats(), "(workspace)");
+        scbTokens(n, s, tokens, queries);
+        buffer(n, "dy", dy, s.batch() * N, "[B][N]");
+        buffer(n, "dV", dV, N * N, "[N][N]");
+        buffer(n, "dA", dA, s.seqLen() * N, "[T][N]");
+        outputsDistinct(n, 3, new String[] {"dV", "dA", "ws", "V", "hidden", "dy"}, dV, dA, ws, vMat, hidden, dy);
+        IMPL.scbReadoutBackwardFromHidden(s, vMat, hidden, 0, tokens, queries, dy, dV, dA, ws);
     }
 }

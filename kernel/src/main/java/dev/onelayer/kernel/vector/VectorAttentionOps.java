@@ -3,6 +3,7 @@ package dev.onelayer.kernel.vector;
 import dev.onelayer.kernel.AttentionOps;
 import dev.onelayer.kernel.LinearAttentionSpec;
 import dev.onelayer.kernel.ScalarAttentionOps;
+import dev.onelayer.kernel.ScbReadoutSpec;
 import dev.onelayer.kernel.SoftmaxAttentionSpec;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -21,8 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  * score never depends on where its key falls relative to the lane grid.
  *
  * <p>The prefix-state form (O(T dk dv)) keeps its states in the layouts where every update is an
- * axpy over a row of length dk or dv. The positional form (form 3) and the SCB readout (form 5)
- * are gather-shaped, d^2-per-pair computations on tiny d; they use the scalar code.
+ * axpy over a row of length dk or dv. The positional form (form 3) is a gather-shaped,
+ * d^2-per-pair computation on tiny d; it uses the scalar code. The SCB readout (form 5) is in
+ * {@link VectorScbReadout} (its token scatter-add into N bins stays scalar).
  *
  * <p>Reductions: per-lane partial sums are combined in a fixed order ({@link Lanes#sum}) and
  * {@code exp} is {@link Lanes#expNonPositive}, so results are the same bits on every JIT tier.
@@ -503,5 +505,24 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                 expShifted(probs, row + lo, n, lse[bh * T + t], ws, w.lanes);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- form 5
+
+    @Override
+    public void scbReadoutFromHidden(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, float[] y, float[] ws) {
+        VectorScbReadout.forward(sp.batch(), sp.vocab(), vMat, h, hOff, y, ws, sp.scratchOffset());
+    }
+
+    @Override
+    public void scbReadoutBackwardFromHidden(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
+                                             float[] dy, float[] dV, float[] dA, float[] ws) {
+        VectorScbReadout.backward(sp.batch(), sp.seqLen(), sp.vocab(), vMat, h, hOff, tokens, queries, dy, dV, dA, ws,
+                sp.scratchOffset());
+    }
+
+    @Override
+    public boolean indicesInRange(int[] idx, int n, int bound) {
+        return VectorScbReadout.indicesInRange(idx, n, bound);
     }
 }

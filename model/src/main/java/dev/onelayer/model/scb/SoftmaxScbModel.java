@@ -10,6 +10,8 @@ package dev.onelayer.model.scb;
  * with V (N x N) a logit table. Its learned attention {@code softmax(W e_k)} is compared with A*, and
  * the prediction read from a single token j, {@code softmax(V e_j)}, with P's column j. Plain float64
  * Java (small dense model; not a kernel path).
+ *
+ * <p>{@link #loss} keeps scratch buffers, so one model is not for concurrent use.
  */
 public final class SoftmaxScbModel {
 
@@ -17,26 +19,43 @@ public final class SoftmaxScbModel {
     /** V [N][N] (logits) and W [T][N] (scores), row-major. */
     public final double[] v, w;
 
+    /** Per query token k: alpha_k [N][T], the gradient sums S_k [N][T] and M_k, and whether k is in the batch. */
+    private final double[] alphas, sumG, sumMean;
+    private final boolean[] queried;
+    private final double[] h, z, dz, g;
+
     public SoftmaxScbModel(int vocab, int seqLen) {
         if (vocab < 1 || seqLen < 1) throw new IllegalArgumentException("SoftmaxScbModel: N=" + vocab + ", T=" + seqLen);
         this.vocab = vocab;
         this.seqLen = seqLen;
         v = new double[vocab * vocab];
         w = new double[seqLen * vocab];
+        alphas = new double[vocab * seqLen];
+        sumG = new double[vocab * seqLen];
+        sumMean = new double[vocab];
+        queried = new boolean[vocab];
+        h = new double[vocab];
+        z = new double[vocab];
+        dz = new double[vocab];
+        g = new double[vocab];
     }
 
     /** Attention of query k over positions, softmax of W's column k (length T). */
     public double[] attention(int k) {
+        double[] a = new double[seqLen];
+        attention(k, a, 0);
+        return a;
+    }
+
+    private void attention(int k, double[] a, int off) {
         double max = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < seqLen; t++) max = Math.max(max, w[t * vocab + k]);
-        double[] a = new double[seqLen];
         double s = 0;
         for (int t = 0; t < seqLen; t++) {
-            a[t] = Math.exp(w[t * vocab + k] - max);
-            s += a[t];
+            a[off + t] = Math.exp(w[t * vocab + k] - max);
+            s += a[off + t];
         }
-        for (int t = 0; t < seqLen; t++) a[t] /= s;
-        return a;
+        for (int t = 0; t < seqLen; t++) a[off + t] /= s;
     }
 
     /** The attention map, T x N (column k = softmax(W e_k)), comparable with A*. */
@@ -65,6 +84,12 @@ public final class SoftmaxScbModel {
      * Mean cross-entropy of the batch; when gV, gW are non-null, writes its gradients:
      * {@code dz = softmax(z) - e_o}, {@code dV = dz h^T} with {@code h = X alpha},
      * {@code d alpha_t = (V^T dz)[x_t]}, {@code dW[t][k] = alpha_t (d alpha_t - alpha . d alpha)}.
+     *
+     * <p>The attention depends on the query token only, so it is computed once per query token of
+     * the batch (not once per example), and so is the last product: summed over the examples b
+     * with query k, {@code dW[t][k] = alpha_k[t] (S_k[t] - M_k)} with
+     * {@code S_k[t] = sum_b g_b[x_bt]} and {@code M_k = sum_b alpha_k . d alpha_b}; and
+     * {@code alpha . d alpha = sum_t alpha_t g[x_t] = h . g} costs N, not T.
      */
     public double loss(ScbBatch b, double[] gV, double[] gW) {
         if (b == null || b.seqLen != seqLen) throw new IllegalArgumentException("SoftmaxScbModel: batch T does not match T=" + seqLen);
@@ -74,14 +99,23 @@ public final class SoftmaxScbModel {
             java.util.Arrays.fill(gV, 0);
             java.util.Arrays.fill(gW, 0);
         }
-        int n = vocab;
-        double total = 0;
-        double[] h = new double[n], z = new double[n], dz = new double[n], g = new double[n];
+        int n = vocab, tl = seqLen;
+        java.util.Arrays.fill(queried, false);
         for (int e = 0; e < b.batch; e++) {
-            int k = b.queries[e], off = e * seqLen;
-            double[] alpha = attention(k);
+            int k = b.queries[e];
+            if (queried[k]) continue;
+            queried[k] = true;
+            attention(k, alphas, k * tl);
+            if (grad) {
+                java.util.Arrays.fill(sumG, k * tl, (k + 1) * tl, 0);
+                sumMean[k] = 0;
+            }
+        }
+        double total = 0;
+        for (int e = 0; e < b.batch; e++) {
+            int k = b.queries[e], off = e * tl, ak = k * tl;
             java.util.Arrays.fill(h, 0);
-            for (int t = 0; t < seqLen; t++) h[b.tokens[off + t]] += alpha[t];
+            for (int t = 0; t < tl; t++) h[b.tokens[off + t]] += alphas[ak + t];
             double max = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < n; i++) {
                 double acc = 0;
@@ -99,8 +133,16 @@ public final class SoftmaxScbModel {
             java.util.Arrays.fill(g, 0);
             for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) g[j] += v[i * n + j] * dz[i];
             double mean = 0;
-            for (int t = 0; t < seqLen; t++) mean += alpha[t] * g[b.tokens[off + t]];
-            for (int t = 0; t < seqLen; t++) gW[t * n + k] += alpha[t] * (g[b.tokens[off + t]] - mean);
+            for (int j = 0; j < n; j++) mean += h[j] * g[j];
+            sumMean[k] += mean;
+            for (int t = 0; t < tl; t++) sumG[ak + t] += g[b.tokens[off + t]];
+        }
+        if (grad) {
+            for (int k = 0; k < n; k++) {
+                if (!queried[k]) continue;
+                int ak = k * tl;
+                for (int t = 0; t < tl; t++) gW[t * n + k] = alphas[ak + t] * (sumG[ak + t] - sumMean[k]);
+            }
         }
         return total / b.batch;
     }
