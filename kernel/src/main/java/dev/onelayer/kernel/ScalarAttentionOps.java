@@ -341,13 +341,21 @@ public class ScalarAttentionOps implements AttentionOps {
 
     /** {@code out[oOff + c*rows + r] = src[off + r*cols + c]}: the transpose of the rows x cols matrix at src[off]. */
     private static void transposeInto(float[] src, int off, int rows, int cols, float[] out, int oOff) {
-        // Blocks of 16 columns keep the 16 x rows written entries within a few cache lines.
-        for (int c0 = 0; c0 < cols; c0 += 16) {
-            int c1 = Math.min(cols, c0 + 16);
-            for (int r = 0; r < rows; r++) {
-                int so = off + r * cols;
-                for (int c = c0; c < c1; c++) out[oOff + c * rows + r] = src[so + c];
+        // Four source rows at a time: each read row streams, and each output row gets four
+        // consecutive entries per visit instead of one strided store per line.
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int s0 = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                int o = oOff + c * rows + r;
+                out[o] = src[s0 + c];
+                out[o + 1] = src[s0 + cols + c];
+                out[o + 2] = src[s0 + 2 * cols + c];
+                out[o + 3] = src[s0 + 3 * cols + c];
             }
+        }
+        for (; r < rows; r++) {
+            for (int c = 0; c < cols; c++) out[oOff + c * rows + r] = src[off + r * cols + c];
         }
     }
 
