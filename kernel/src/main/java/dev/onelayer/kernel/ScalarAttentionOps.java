@@ -301,8 +301,18 @@ public class ScalarAttentionOps implements AttentionOps {
         // A^T first: example b reads column q_b of A, which has stride N; as a row of A^T it is contiguous.
         transposeInto(aMat, 0, T, N, ws, at);
         Arrays.fill(h, hOff, hOff + sp.hiddenFloats(), 0f);
-        for (int bt = 0; bt < sp.batch(); bt++) {
-            // A scatter-add into N bins: inherently scalar (a vector of tokens may hit one bin twice).
+        // A scatter-add into N bins: inherently scalar (a vector of tokens may hit one bin twice).
+        // Two examples at a time: their bins are distinct, so each example's adds still run in
+        // position order, and the two streams of loads that may hit a just-stored bin overlap.
+        int bt = 0;
+        for (; bt + 1 < sp.batch(); bt += 2) {
+            int c0 = at + queries[bt] * T, c1 = at + queries[bt + 1] * T, k0 = bt * T, k1 = k0 + T, h0 = hOff + bt * N, h1 = h0 + N;
+            for (int t = 0; t < T; t++) {
+                h[h0 + tokens[k0 + t]] += ws[c0 + t];
+                h[h1 + tokens[k1 + t]] += ws[c1 + t];
+            }
+        }
+        if (bt < sp.batch()) {
             int col = at + queries[bt] * T, tok = bt * T, ho = hOff + bt * N;
             for (int t = 0; t < T; t++) h[ho + tokens[tok + t]] += ws[col + t];
         }

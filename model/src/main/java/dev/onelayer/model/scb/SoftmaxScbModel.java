@@ -22,7 +22,9 @@ public final class SoftmaxScbModel {
     /** Per query token k: alpha_k [N][T], the gradient sums S_k [N][T] and M_k, and whether k is in the batch. */
     private final double[] alphas, sumG, sumMean;
     private final boolean[] queried;
-    private final double[] h, z, dz, g;
+    private final double[] z, dz;
+    /** h_b and g_b = V^T dz_b of every example, [B][N] (grown when a larger batch comes). */
+    private double[] hs = new double[0], gs = new double[0];
 
     public SoftmaxScbModel(int vocab, int seqLen) {
         if (vocab < 1 || seqLen < 1) throw new IllegalArgumentException("SoftmaxScbModel: N=" + vocab + ", T=" + seqLen);
@@ -34,10 +36,8 @@ public final class SoftmaxScbModel {
         sumG = new double[vocab * seqLen];
         sumMean = new double[vocab];
         queried = new boolean[vocab];
-        h = new double[vocab];
         z = new double[vocab];
         dz = new double[vocab];
-        g = new double[vocab];
     }
 
     /** Attention of query k over positions, softmax of W's column k (length T). */
@@ -111,31 +111,88 @@ public final class SoftmaxScbModel {
                 sumMean[k] = 0;
             }
         }
+        if (hs.length < b.batch * n) {
+            hs = new double[b.batch * n];
+            gs = new double[b.batch * n];
+        }
+        // h_b = X_b alpha_{k_b}, two examples interleaved: their bins are distinct, so the two
+        // scatter-adds do not wait on each other's stores (each sum still runs in position order)
+        java.util.Arrays.fill(hs, 0, b.batch * n, 0);
+        int e2 = 0;
+        for (; e2 + 1 < b.batch; e2 += 2) {
+            int off0 = e2 * tl, off1 = off0 + tl, a0 = b.queries[e2] * tl, a1 = b.queries[e2 + 1] * tl, h0 = e2 * n, h1 = h0 + n;
+            for (int t = 0; t < tl; t++) {
+                hs[h0 + b.tokens[off0 + t]] += alphas[a0 + t];
+                hs[h1 + b.tokens[off1 + t]] += alphas[a1 + t];
+            }
+        }
+        if (e2 < b.batch) {
+            int off0 = e2 * tl, a0 = b.queries[e2] * tl, h0 = e2 * n;
+            for (int t = 0; t < tl; t++) hs[h0 + b.tokens[off0 + t]] += alphas[a0 + t];
+        }
         double total = 0;
         for (int e = 0; e < b.batch; e++) {
-            int k = b.queries[e], off = e * tl, ak = k * tl;
-            java.util.Arrays.fill(h, 0);
-            for (int t = 0; t < tl; t++) h[b.tokens[off + t]] += alphas[ak + t];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                double acc = 0;
-                for (int j = 0; j < n; j++) acc += v[i * n + j] * h[j];
-                z[i] = acc;
-                max = Math.max(max, acc);
+            int k = b.queries[e], ho = e * n;
+            // z = V h, four rows at a time: four independent sums (each in j order) share the loads of h
+            int r = 0;
+            for (; r + 3 < n; r += 4) {
+                double z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+                int v0 = r * n;
+                for (int j = 0; j < n; j++) {
+                    double hj = hs[ho + j];
+                    z0 += v[v0 + j] * hj;
+                    z1 += v[v0 + n + j] * hj;
+                    z2 += v[v0 + 2 * n + j] * hj;
+                    z3 += v[v0 + 3 * n + j] * hj;
+                }
+                z[r] = z0;
+                z[r + 1] = z1;
+                z[r + 2] = z2;
+                z[r + 3] = z3;
             }
+            for (; r < n; r++) {
+                double acc = 0;
+                for (int j = 0; j < n; j++) acc += v[r * n + j] * hs[ho + j];
+                z[r] = acc;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) max = Math.max(max, z[i]);
             double s = 0;
             for (int i = 0; i < n; i++) s += Math.exp(z[i] - max);
             double lse = max + Math.log(s);
             total += lse - z[b.targets[e]];
             if (!grad) continue;
             for (int i = 0; i < n; i++) dz[i] = (Math.exp(z[i] - lse) - (i == b.targets[e] ? 1 : 0)) / b.batch;
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) gV[i * n + j] += dz[i] * h[j];
-            java.util.Arrays.fill(g, 0);
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) g[j] += v[i * n + j] * dz[i];
+            // dV += dz h^T and g = V^T dz, as axpys over rows (one store stream per loop, which C2 vectorizes)
+            for (int i = 0; i < n; i++) {
+                double di = dz[i];
+                int row = i * n;
+                for (int j = 0; j < n; j++) gV[row + j] += di * hs[ho + j];
+            }
+            java.util.Arrays.fill(gs, ho, ho + n, 0);
+            for (int i = 0; i < n; i++) {
+                double di = dz[i];
+                int row = i * n;
+                for (int j = 0; j < n; j++) gs[ho + j] += v[row + j] * di;
+            }
             double mean = 0;
-            for (int j = 0; j < n; j++) mean += h[j] * g[j];
+            for (int j = 0; j < n; j++) mean += hs[ho + j] * gs[ho + j];
             sumMean[k] += mean;
-            for (int t = 0; t < tl; t++) sumG[ak + t] += g[b.tokens[off + t]];
+        }
+        if (grad) {
+            // S_k[t] += g_b[x_bt], two examples interleaved; for a shared query k the adds to one
+            // entry still come in batch order
+            for (e2 = 0; e2 + 1 < b.batch; e2 += 2) {
+                int off0 = e2 * tl, off1 = off0 + tl, a0 = b.queries[e2] * tl, a1 = b.queries[e2 + 1] * tl, g0 = e2 * n, g1 = g0 + n;
+                for (int t = 0; t < tl; t++) {
+                    sumG[a0 + t] += gs[g0 + b.tokens[off0 + t]];
+                    sumG[a1 + t] += gs[g1 + b.tokens[off1 + t]];
+                }
+            }
+            if (e2 < b.batch) {
+                int off0 = e2 * tl, a0 = b.queries[e2] * tl, g0 = e2 * n;
+                for (int t = 0; t < tl; t++) sumG[a0 + t] += gs[g0 + b.tokens[off0 + t]];
+            }
         }
         if (grad) {
             for (int k = 0; k < n; k++) {
