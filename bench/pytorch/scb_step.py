@@ -2,7 +2,8 @@
 
 Written from model/scb: the reduced linear transformer y_hat = V X A e_k (ScbModel), loss
 1/B sum_b 1/2 |e_{x_o} - y_hat_b|^2, and ScbOptimizer.step:
-  * mu, pi estimated online from the context and query tokens (one pseudo-count per token);
+  * mu, pi estimated online from the context and query tokens (one pseudo-count per token), mu
+    and s, m below only by the presets that use them (as ScbOptimizer: plain SGD uses neither);
   * s = sum_k pi_k |a_k|^2, m = sum_k pi_k (1^T a_k)^2, tr(V D V^T) = sum V_ij^2 mu_j - |V mu|^2;
   * V <- V - eta_V' G_V H^-1, H^-1 = diag(1/mu)/s - (m - s)/(s m) 1 1^T (preconditioned variants),
     then every column onto the simplex;
@@ -84,16 +85,22 @@ class Pppd:
         loss = self.loss(tokens, queries, targets)
         loss.backward()
         with torch.no_grad():
-            self.token_counts += torch.bincount(tokens.flatten(), minlength=N)
+            # As ScbOptimizer: mu is counted only by the presets that read it (preconditioner,
+            # curvature floor), and s, m only computed when read (preconditioner, vn scaling).
+            tracks_mu = self.precondition or self.floor > 0
+            needs_moments = self.precondition or self.vn_scale > 0
+            if tracks_mu:
+                self.token_counts += torch.bincount(tokens.flatten(), minlength=N)
+                mu32 = ((self.token_counts + 1) / (self.token_counts.sum() + N)).float()
             self.query_counts += torch.bincount(queries, minlength=N)
-            mu = (self.token_counts + 1) / (self.token_counts.sum() + N)
-            pi = (self.query_counts + 1) / (self.query_counts.sum() + N)
+            pi32 = ((self.query_counts + 1) / (self.query_counts.sum() + N)).float()
             decay = 1.0 / (1.0 + self.samples / self.decay_samples) if self.decay_samples > 0 else 1.0
             self.samples += BATCH
             v, a, g_v, g_a = self.v, self.a, self.v.grad, self.a.grad
-            mu32, pi32 = mu.float(), pi.float()
-            s = float((pi32 * (a * a).sum(0)).sum())
-            m = float((pi32 * a.sum(0) ** 2).sum())
+            s = m = 0.0
+            if needs_moments:
+                s = float((pi32 * (a * a).sum(0)).sum())
+                m = float((pi32 * a.sum(0) ** 2).sum())
             tr = float((v * v * mu32).sum() - ((v @ mu32) ** 2).sum()) if self.floor > 0 else 1.0
             eta_v = self.eta_v * decay * (min(1.0, s / self.vn_scale) if self.vn_scale > 0 else 1.0)
             if self.precondition:

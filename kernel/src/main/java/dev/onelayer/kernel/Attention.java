@@ -66,6 +66,24 @@ public final class Attention {
         }
     }
 
+    /**
+     * {@link #buffer} for a rows x cols matrix, building the message only when it fails (the
+     * training-step entry points allocate nothing).
+     */
+    private static void matrix(String k, String name, float[] a, int rows, int cols, String rowName, String colName) {
+        if (a == null || a.length < rows * cols) {
+            buffer(k, name, a, rows * cols, "[" + rowName + "=" + rows + "][" + colName + "=" + cols + "]");
+        }
+    }
+
+    /** One pair of {@link #outputsDistinct}, without its varargs arrays (same message). */
+    private static void notSame(String k, String outName, float[] out, String otherName, float[] other) {
+        if (out == other) {
+            throw new IllegalArgumentException(k + ": output " + outName + " and " + otherName
+                    + " are the same array (an output may not alias another buffer)");
+        }
+    }
+
     private static void linearArgs(String k, LinearAttentionSpec s, float[] q, float[] kk, float[] v, float[] ws) {
         spec(k, s);
         String dims = "[B=" + s.batch() + "][H=" + s.heads() + "][T=" + s.seqLen() + "]";
@@ -248,9 +266,15 @@ public final class Attention {
     private static void scbArgs(String n, ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] ws) {
         spec(n, s);
         int N = s.vocab(), T = s.seqLen();
-        buffer(n, "V", vMat, N * N, "[N=" + N + "][N]");
-        buffer(n, "A", aMat, T * N, "[T=" + T + "][N=" + N + "]");
+        matrix(n, "V", vMat, N, N, "N", "N");
+        matrix(n, "A", aMat, T, N, "T", "N");
         buffer(n, "ws", ws, s.workspaceFloats(), "(workspace)");
+        scbTokens(n, s, tokens, queries);
+    }
+
+    /** Token and query arrays: present, long enough, every index in [0, N) (one vector pass over B T tokens). */
+    private static void scbTokens(String n, ScbReadoutSpec s, int[] tokens, int[] queries) {
+        int N = s.vocab(), T = s.seqLen();
         if (tokens == null) throw new IllegalArgumentException(n + ": tokens is null");
         if (queries == null) throw new IllegalArgumentException(n + ": queries is null");
         if (tokens.length < s.batch() * T) {
@@ -260,9 +284,11 @@ public final class Attention {
         if (queries.length < s.batch()) {
             throw new IllegalArgumentException(n + ": queries [B=" + s.batch() + "] has only " + queries.length + " ints");
         }
-        for (int i = 0; i < s.batch() * T; i++) {
-            if (tokens[i] < 0 || tokens[i] >= N) {
-                throw new IllegalArgumentException(n + ": tokens[" + i + "]=" + tokens[i] + " is outside [0, N=" + N + ")");
+        if (!IMPL.indicesInRange(tokens, s.batch() * T, N)) {
+            for (int i = 0; i < s.batch() * T; i++) {
+                if (tokens[i] < 0 || tokens[i] >= N) {
+                    throw new IllegalArgumentException(n + ": tokens[" + i + "]=" + tokens[i] + " is outside [0, N=" + N + ")");
+                }
             }
         }
         for (int i = 0; i < s.batch(); i++) {
@@ -291,5 +317,61 @@ public final class Attention {
         buffer(n, "dA", dA, s.seqLen() * s.vocab(), "[T][N]");
         outputsDistinct(n, 3, new String[] {"dV", "dA", "ws", "V", "A", "dy"}, dV, dA, ws, vMat, aMat, dy);
         IMPL.scbReadoutBackward(s, vMat, aMat, tokens, queries, dy, dV, dA, ws);
+    }
+
+    /**
+     * Form 5 forward that also returns the hidden {@code h_b = X_b A e_{q_b}} ({@code hidden} [B][N]),
+     * for {@link #scbReadoutBackwardFromHidden}: a training step then gathers over the B T tokens once.
+     */
+    public static void scbReadout(ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] y,
+                                  float[] hidden, float[] ws) {
+        String n = "scbReadout";
+        scbArgs(n, s, vMat, aMat, tokens, queries, ws);
+        buffer(n, "y", y, s.batch() * s.vocab(), "[B][N]");
+        buffer(n, "hidden", hidden, s.hiddenFloats(), "[B][N]");
+        notSame(n, "y", y, "hidden", hidden);
+        notSame(n, "y", y, "ws", ws);
+        notSame(n, "y", y, "V", vMat);
+        notSame(n, "y", y, "A", aMat);
+        notSame(n, "hidden", hidden, "ws", ws);
+        notSame(n, "hidden", hidden, "V", vMat);
+        notSame(n, "hidden", hidden, "A", aMat);
+        notSame(n, "ws", ws, "V", vMat);
+        notSame(n, "ws", ws, "A", aMat);
+        IMPL.scbHidden(s, aMat, tokens, queries, hidden, 0, ws);
+        IMPL.scbReadoutFromHidden(s, vMat, hidden, 0, y, ws);
+    }
+
+    /**
+     * Form 5 backward from the hidden H that {@link #scbReadout(ScbReadoutSpec, float[], float[], int[], int[], float[], float[], float[])}
+     * returned for the same A, tokens and queries (the gradients do not depend on A otherwise); see
+     * {@link AttentionOps#scbReadoutBackwardFromHidden}.
+     */
+    public static void scbReadoutBackwardFromHidden(ScbReadoutSpec s, float[] vMat, float[] hidden, int[] tokens, int[] queries,
+                                                    float[] dy, float[] dV, float[] dA, float[] ws) {
+        String n = "scbReadoutBackwardFromHidden";
+        spec(n, s);
+        int N = s.vocab();
+        matrix(n, "V", vMat, N, N, "N", "N");
+        buffer(n, "hidden", hidden, s.hiddenFloats(), "[B][N]");
+        buffer(n, "ws", ws, s.workspaceFloats(), "(workspace)");
+        scbTokens(n, s, tokens, queries);
+        buffer(n, "dy", dy, s.batch() * N, "[B][N]");
+        buffer(n, "dV", dV, N * N, "[N][N]");
+        buffer(n, "dA", dA, s.seqLen() * N, "[T][N]");
+        // the pairs of outputsDistinct(dV, dA, ws | V, hidden, dy), spelled out: no varargs arrays per step
+        notSame(n, "dV", dV, "dA", dA);
+        notSame(n, "dV", dV, "ws", ws);
+        notSame(n, "dV", dV, "V", vMat);
+        notSame(n, "dV", dV, "hidden", hidden);
+        notSame(n, "dV", dV, "dy", dy);
+        notSame(n, "dA", dA, "ws", ws);
+        notSame(n, "dA", dA, "V", vMat);
+        notSame(n, "dA", dA, "hidden", hidden);
+        notSame(n, "dA", dA, "dy", dy);
+        notSame(n, "ws", ws, "V", vMat);
+        notSame(n, "ws", ws, "hidden", hidden);
+        notSame(n, "ws", ws, "dy", dy);
+        IMPL.scbReadoutBackwardFromHidden(s, vMat, hidden, 0, tokens, queries, dy, dV, dA, ws);
     }
 }

@@ -115,14 +115,46 @@ public interface AttentionOps {
 
     /**
      * Form 5: {@code y_b = V X_b A e_{q_b}} with X_b's columns {@code e_{x_bt}}, gathered:
-     * {@code h[j] = sum_{t: x_bt = j} A[t][q_b]}, {@code y_b = V h}.
+     * {@code h[j] = sum_{t: x_bt = j} A[t][q_b]}, {@code y_b = V h}. Uses {@code ws[0, B N)} for H.
      */
-    void scbReadout(ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] y, float[] ws);
+    default void scbReadout(ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] y, float[] ws) {
+        scbHidden(s, aMat, tokens, queries, ws, 0, ws);
+        scbReadoutFromHidden(s, vMat, ws, 0, y, ws);
+    }
 
     /**
      * Backward of form 5: {@code dV = sum_b dy_b h_b^T},
-     * {@code dA[t][q_b] += (V^T dy_b)[x_bt]} (all other entries of dA are 0).
+     * {@code dA[t][q_b] += (V^T dy_b)[x_bt]} (all other entries of dA are 0). Recomputes H into
+     * {@code ws[0, B N)}; {@link #scbReadoutBackwardFromHidden} reuses the forward's.
      */
-    void scbReadoutBackward(ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] dy,
-                            float[] dV, float[] dA, float[] ws);
+    default void scbReadoutBackward(ScbReadoutSpec s, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] dy,
+                                    float[] dV, float[] dA, float[] ws) {
+        scbHidden(s, aMat, tokens, queries, ws, 0, ws);
+        scbReadoutBackwardFromHidden(s, vMat, ws, 0, tokens, queries, dy, dV, dA, ws);
+    }
+
+    /**
+     * The gather of form 5: {@code H[b][j] = h_b[j] = sum_{t: x_bt = j} A[t][q_b]}, i.e.
+     * {@code X_b A e_{q_b}} without the one-hot X, into {@code h[hOff, hOff + B N)}, each sum in
+     * position order. Scratch (A^T) in {@code ws[s.scratchOffset(), ...)}.
+     */
+    void scbHidden(ScbReadoutSpec s, float[] aMat, int[] tokens, int[] queries, float[] h, int hOff, float[] ws);
+
+    /**
+     * {@code y_b = V h_b} for every b (Y = H V^T) from the hidden of {@link #scbHidden}; scratch in
+     * {@code ws[s.scratchOffset(), ...)}. Each entry is the fma chain over j in order.
+     */
+    void scbReadoutFromHidden(ScbReadoutSpec s, float[] vMat, float[] h, int hOff, float[] y, float[] ws);
+
+    /**
+     * Backward of form 5 from the forward's hidden H: {@code dV = dY^T H}, {@code G = dY V},
+     * {@code dA[t][q_b] += G[b][x_bt]}; every sum runs over b (dV, dA) or i (G) in order, so the
+     * result does not depend on the implementation's blocking. Scratch in
+     * {@code ws[s.scratchOffset(), ...)}.
+     */
+    void scbReadoutBackwardFromHidden(ScbReadoutSpec s, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
+                                      float[] dy, float[] dV, float[] dA, float[] ws);
+
+    /** Whether every {@code idx[i]}, {@code i < n}, is in {@code [0, bound)} (validation of token indices). */
+    boolean indicesInRange(int[] idx, int n, int bound);
 }

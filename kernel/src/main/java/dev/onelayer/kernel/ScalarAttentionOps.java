@@ -237,35 +237,84 @@ public class ScalarAttentionOps implements AttentionOps {
     // ---------------------------------------------------------------- form 5
 
     @Override
-    public void scbReadout(ScbReadoutSpec sp, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] y, float[] ws) {
-        int T = sp.seqLen(), N = sp.vocab();
-        for (int bt = 0; bt < sp.batch(); bt++) {
-            gatherHistogram(T, N, aMat, tokens, bt * T, queries[bt], ws);
-            for (int i = 0; i < N; i++) y[bt * N + i] = dot(N, vMat, i * N, ws, 0);
+    public void scbHidden(ScbReadoutSpec sp, float[] aMat, int[] tokens, int[] queries, float[] h, int hOff, float[] ws) {
+        int T = sp.seqLen(), N = sp.vocab(), at = sp.scratchOffset();
+        // A^T first: example b reads column q_b of A, which has stride N; as a row of A^T it is contiguous.
+        transposeInto(aMat, 0, T, N, ws, at);
+        Arrays.fill(h, hOff, hOff + sp.hiddenFloats(), 0f);
+        // A scatter-add into N bins: inherently scalar (a vector of tokens may hit one bin twice).
+        // Two examples at a time: their bins are distinct, so each example's adds still run in
+        // position order, and the two streams of loads that may hit a just-stored bin overlap.
+        int bt = 0;
+        for (; bt + 1 < sp.batch(); bt += 2) {
+            int c0 = at + queries[bt] * T, c1 = at + queries[bt + 1] * T, k0 = bt * T, k1 = k0 + T, h0 = hOff + bt * N, h1 = h0 + N;
+            for (int t = 0; t < T; t++) {
+                h[h0 + tokens[k0 + t]] += ws[c0 + t];
+                h[h1 + tokens[k1 + t]] += ws[c1 + t];
+            }
         }
-    }
-
-    /** h[j] = sum_{t: x_t = j} A[t][query] into ws[0..N): X A e_q without forming one-hot X. */
-    static void gatherHistogram(int T, int N, float[] aMat, int[] tokens, int tokOff, int query, float[] h) {
-        Arrays.fill(h, 0, N, 0f);
-        for (int t = 0; t < T; t++) h[tokens[tokOff + t]] += aMat[t * N + query];
+        if (bt < sp.batch()) {
+            int col = at + queries[bt] * T, tok = bt * T, ho = hOff + bt * N;
+            for (int t = 0; t < T; t++) h[ho + tokens[tok + t]] += ws[col + t];
+        }
     }
 
     @Override
-    public void scbReadoutBackward(ScbReadoutSpec sp, float[] vMat, float[] aMat, int[] tokens, int[] queries, float[] dy,
-                                   float[] dV, float[] dA, float[] ws) {
-        int T = sp.seqLen(), N = sp.vocab();
-        Arrays.fill(dV, 0, N * N, 0f);
-        Arrays.fill(dA, 0, T * N, 0f);
-        int gOff = N;
+    public void scbReadoutFromHidden(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, float[] y, float[] ws) {
+        int N = sp.vocab();
         for (int bt = 0; bt < sp.batch(); bt++) {
-            gatherHistogram(T, N, aMat, tokens, bt * T, queries[bt], ws);
-            for (int i = 0; i < N; i++) axpy(N, dy[bt * N + i], ws, 0, dV, i * N);
-            // g = V^T dy_b; dA[t][q_b] += g[x_bt].
-            Arrays.fill(ws, gOff, gOff + N, 0f);
-            for (int i = 0; i < N; i++) axpy(N, dy[bt * N + i], vMat, i * N, ws, gOff);
-            int qb = queries[bt];
-            for (int t = 0; t < T; t++) dA[t * N + qb] += ws[gOff + tokens[bt * T + t]];
+            for (int i = 0; i < N; i++) y[bt * N + i] = dot(N, vMat, i * N, h, hOff + bt * N);
         }
+    }
+
+    @Override
+    public void scbReadoutBackwardFromHidden(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
+                                             float[] dy, float[] dV, float[] dA, float[] ws) {
+        int T = sp.seqLen(), N = sp.vocab(), B = sp.batch();
+        int gOff = sp.scratchOffset(), atOff = gOff + B * N;
+        Arrays.fill(dV, 0, N * N, 0f);
+        for (int bt = 0; bt < B; bt++) {
+            for (int i = 0; i < N; i++) axpy(N, dy[bt * N + i], h, hOff + bt * N, dV, i * N);
+        }
+        // G = dY V: g_b = V^T dy_b, the gradient reaching each token of example b.
+        Arrays.fill(ws, gOff, gOff + B * N, 0f);
+        for (int bt = 0; bt < B; bt++) {
+            for (int i = 0; i < N; i++) axpy(N, dy[bt * N + i], vMat, i * N, ws, gOff + bt * N);
+        }
+        // dA^T[q_b][t] += g_b[x_bt]: rows of dA^T are contiguous in t (column q_b of dA has stride N).
+        Arrays.fill(ws, atOff, atOff + N * T, 0f);
+        for (int bt = 0; bt < B; bt++) {
+            int row = atOff + queries[bt] * T, tok = bt * T, g = gOff + bt * N;
+            for (int t = 0; t < T; t++) ws[row + t] += ws[g + tokens[tok + t]];
+        }
+        transposeInto(ws, atOff, N, T, dA, 0);
+    }
+
+    /** {@code out[oOff + c*rows + r] = src[off + r*cols + c]}: the transpose of the rows x cols matrix at src[off]. */
+    private static void transposeInto(float[] src, int off, int rows, int cols, float[] out, int oOff) {
+        // Four source rows at a time: each read row streams, and each output row gets four
+        // consecutive entries per visit instead of one strided store per line.
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int s0 = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                int o = oOff + c * rows + r;
+                out[o] = src[s0 + c];
+                out[o + 1] = src[s0 + cols + c];
+                out[o + 2] = src[s0 + 2 * cols + c];
+                out[o + 3] = src[s0 + 3 * cols + c];
+            }
+        }
+        for (; r < rows; r++) {
+            for (int c = 0; c < cols; c++) out[oOff + c * rows + r] = src[off + r * cols + c];
+        }
+    }
+
+    @Override
+    public boolean indicesInRange(int[] idx, int n, int bound) {
+        // Sign bit of x | (bound - 1 - x) is set exactly when x < 0 or x >= bound; no branch per entry.
+        int bad = 0;
+        for (int i = 0; i < n; i++) bad |= idx[i] | (bound - 1 - idx[i]);
+        return bad >= 0;
     }
 }

@@ -29,7 +29,22 @@ public record ScbReadoutSpec(int batch, int seqLen, int vocab) {
         return batch * (4.0 * vocab * vocab + 2.0 * seqLen);
     }
 
+    /** Floats of the hidden {@code H = [h_b]}, {@code h_b = X_b A e_{q_b}}: [B][N]. */
+    public int hiddenFloats() {
+        return batch * vocab;
+    }
+
+    /**
+     * Where the kernels' own scratch starts in {@code ws}: the calls that take A keep the hidden H in
+     * {@code ws[0, B N)}, and every call uses {@code ws[B N, ...)} for A^T [N][T] (the gather), the
+     * transposed V (forward) or {@code G = dY V} [B][N] and the transposed dA [N][T] (backward).
+     */
+    public int scratchOffset() {
+        return batch * vocab;
+    }
+
     public int workspaceFloats() {
-        return 2 * vocab + 16;
+        return AttentionSpecs.floats("ScbReadoutSpec", "workspace",
+                (long) batch * vocab + Math.max((long) vocab * vocab, (long) batch * vocab + (long) seqLen * vocab) + 16);
     }
 }

@@ -5,6 +5,7 @@ import dev.onelayer.kernel.LinearAttentionSpec;
 import dev.onelayer.kernel.PositionalAttentionSpec;
 import dev.onelayer.kernel.PositionalOuter;
 import dev.onelayer.kernel.ScalarAttentionOps;
+import dev.onelayer.kernel.ScbReadoutSpec;
 import dev.onelayer.kernel.SoftmaxAttentionSpec;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -25,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The prefix-state form (O(T dk dv)) keeps its states in the layouts where every update is an
  * axpy over a row of length dk or dv. The positional form (form 3) runs through the key-value
  * outer products ({@link PositionalOuter}) with the banded products in {@link VectorPositionalBands}.
- * The SCB readout (form 5) is gather-shaped; it uses the scalar code.
+ * The SCB readout (form 5) is in {@link VectorScbReadout} (its token scatter-add into N bins stays scalar).
  *
  * <p>Reductions: per-lane partial sums are combined in a fixed order ({@link Lanes#sum}) and
  * {@code exp} is {@link Lanes#expNonPositive}, so results are the same bits on every JIT tier.
@@ -533,5 +534,24 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
                                    float[] v, float[] dOut, float[] dP, float[] da, float[] db,
                                    float[] dq, float[] dk, float[] dv, float[] ws) {
         PositionalOuter.backward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws, BANDS);
+    }
+
+    // ---------------------------------------------------------------- form 5
+
+    @Override
+    public void scbReadoutFromHidden(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, float[] y, float[] ws) {
+        VectorScbReadout.forward(sp.batch(), sp.vocab(), vMat, h, hOff, y, ws, sp.scratchOffset());
+    }
+
+    @Override
+    public void scbReadoutBackwardFromHidden(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
+                                             float[] dy, float[] dV, float[] dA, float[] ws) {
+        VectorScbReadout.backward(sp.batch(), sp.seqLen(), sp.vocab(), vMat, h, hOff, tokens, queries, dy, dV, dA, ws,
+                sp.scratchOffset());
+    }
+
+    @Override
+    public boolean indicesInRange(int[] idx, int n, int bound) {
+        return VectorScbReadout.indicesInRange(idx, n, bound);
     }
 }

@@ -22,7 +22,7 @@ public final class ScbModel {
     public final float[] v, a;
 
     private ScbReadoutSpec spec;
-    private float[] y, dy, ws;
+    private float[] y, dy, hidden, ws;
 
     public ScbModel(int vocab, int seqLen) {
         if (vocab < 1 || seqLen < 1) throw new IllegalArgumentException("ScbModel: N=" + vocab + " and T=" + seqLen + " must be positive");
@@ -44,6 +44,7 @@ public final class ScbModel {
             spec = new ScbReadoutSpec(batch, seqLen, vocab);
             y = new float[batch * vocab];
             dy = new float[batch * vocab];
+            hidden = new float[spec.hiddenFloats()];
             ws = new float[spec.workspaceFloats()];
         }
     }
@@ -57,7 +58,7 @@ public final class ScbModel {
     public float[] forward(ScbBatch b) {
         check(b);
         ensure(b.batch);
-        Attention.scbReadout(spec, v, a, b.tokens, b.queries, y, ws);
+        Attention.scbReadout(spec, v, a, b.tokens, b.queries, y, hidden, ws);
         return y;
     }
 
@@ -83,7 +84,8 @@ public final class ScbModel {
                 dy[e * vocab + i] = (y[e * vocab + i] - (i == b.targets[e] ? 1f : 0f)) * inv;
             }
         }
-        Attention.scbReadoutBackward(spec, v, a, b.tokens, b.queries, dy, gV, gA, ws);
+        // The forward's hidden h_b = X_b A e_{k_b}: the B T token gather runs once per step.
+        Attention.scbReadoutBackwardFromHidden(spec, v, hidden, b.tokens, b.queries, dy, gV, gA, ws);
         return loss;
     }
 }

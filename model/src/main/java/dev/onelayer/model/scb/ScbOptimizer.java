@@ -1,7 +1,5 @@
 package dev.onelayer.model.scb;
 
-import dev.onelayer.model.optim.Prox;
-
 import java.util.Arrays;
 
 /**
@@ -18,8 +16,12 @@ public final class ScbOptimizer {
 
     private final ScbOptimizerConfig cfg;
     private final int n, t;
+    /** Which estimates and moments the config reads: the others are not computed. */
+    private final boolean tracksMu, needsMoments;
     private final float[] gV, gA;
     private final double[] tokenCounts, queryCounts, muHat, piHat, scratch, scratchV;
+    /** Per column k of A: |a_k|^2, 1^T a_k, the A step size, and the projected column's sum. */
+    private final double[] colSq, colSum, stepA, projSum;
     private double tokenTotal, queryTotal;
     private long samples;
 
@@ -29,6 +31,8 @@ public final class ScbOptimizer {
         this.cfg = cfg;
         n = vocab;
         t = seqLen;
+        tracksMu = cfg.precondition() || cfg.curvatureFloor() > 0;
+        needsMoments = cfg.precondition() || cfg.vnScale() > 0;
         gV = new float[n * n];
         gA = new float[t * n];
         tokenCounts = new double[n];
@@ -37,6 +41,10 @@ public final class ScbOptimizer {
         piHat = new double[n];
         scratch = new double[Math.max(n, t)];
         scratchV = new double[n * n];
+        colSq = new double[n];
+        colSum = new double[n];
+        stepA = new double[n];
+        projSum = new double[n];
     }
 
     public ScbOptimizerConfig config() {
@@ -58,15 +66,12 @@ public final class ScbOptimizer {
         float[] v = model.v, a = model.a;
 
         double s = 0, m = 0; // s = sum_k pi_k |a_k|^2, m = sum_k pi_k (1^T a_k)^2
-        for (int k = 0; k < n; k++) {
-            double sq = 0, sum = 0;
-            for (int p = 0; p < t; p++) {
-                double x = a[p * n + k];
-                sq += x * x;
-                sum += x;
+        if (needsMoments) {
+            columnMoments(a);
+            for (int k = 0; k < n; k++) {
+                s += piHat[k] * colSq[k];
+                m += piHat[k] * colSum[k] * colSum[k];
             }
-            s += piHat[k] * sq;
-            m += piHat[k] * sum * sum;
         }
         double trVDV = cfg.curvatureFloor() > 0 ? traceVDV(v) : 1; // before V moves: both blocks use the same point
 
@@ -81,13 +86,85 @@ public final class ScbOptimizer {
 
         double etaA = cfg.etaA() * decay;
         double curv = cfg.curvatureFloor() > 0 ? Math.max(trVDV, cfg.curvatureFloor()) : 1;
-        for (int k = 0; k < n; k++) {
-            double step = etaA / ((cfg.divideByPi() ? piHat[k] : 1) * curv);
-            for (int p = 0; p < t; p++) a[p * n + k] = (float) (a[p * n + k] - step * gA[p * n + k]);
+        for (int k = 0; k < n; k++) stepA[k] = etaA / ((cfg.divideByPi() ? piHat[k] : 1) * curv);
+        if (cfg.lambda() > 0 || cfg.simplexA()) {
+            proximalStepA(a, cfg.lambda() > 0 ? etaA * cfg.lambda() : -1);
+        } else if (!cfg.divideByPi()) {
+            double step = stepA[0]; // the same for every column: one flat loop C2 can vectorize
+            for (int i = 0; i < t * n; i++) a[i] = (float) (a[i] - step * gA[i]);
+        } else {
+            for (int p = 0, i = 0; p < t; p++) {
+                for (int k = 0; k < n; k++, i++) a[i] = (float) (a[i] - stepA[k] * gA[i]);
+            }
         }
-        if (cfg.lambda() > 0) Prox.softThreshold(a, 0, t * n, etaA * cfg.lambda());
-        if (cfg.simplexA()) SimplexColumns.project(a, t, n, scratch);
         return loss;
+    }
+
+    /**
+     * {@code a_k <- proj(soft(a_k - stepA_k G_A e_k, threshold))} for every column k, in one pass
+     * over A's rows (A is row-major, so a column-by-column walk strides by N): the step and the
+     * soft-threshold ({@code Prox.softThreshold}'s formula) per entry, while the columns are summed
+     * in row order for Michelot's threshold (the same sums {@link SimplexColumns#project} forms);
+     * then the thresholds, and {@code max(a - tau_k, 0)} in a second pass over the rows.
+     *
+     * @param threshold the l1 threshold {@code etaA' lambda}, or negative for no proximal step
+     */
+    private void proximalStepA(float[] a, double threshold) {
+        boolean simplex = cfg.simplexA(), prox = threshold >= 0;
+        java.util.Arrays.fill(projSum, 0);
+        for (int p = 0, i = 0; p < t; p++) {
+            for (int k = 0; k < n; k++, i++) {
+                float x = (float) (a[i] - stepA[k] * gA[i]);
+                if (prox) x = (float) softThreshold(x, threshold);
+                a[i] = x;
+                if (simplex) projSum[k] += x;
+            }
+        }
+        if (!simplex) return;
+        for (int k = 0; k < n; k++) {
+            // a non-finite entry makes its column's sum non-finite (float entries cannot overflow a double sum)
+            if (!Double.isFinite(projSum[k])) throw SimplexColumns.nonFinite(a, t, n, k);
+            stepA[k] = SimplexColumns.threshold(a, k, t, n, projSum[k], scratch); // stepA is free now: it holds tau_k
+        }
+        for (int p = 0, i = 0; p < t; p++) {
+            for (int k = 0; k < n; k++, i++) {
+                a[i] = (float) positivePart(a[i] - stepA[k]);
+            }
+        }
+    }
+
+    private static final long SIGN = Long.MIN_VALUE;
+
+    /**
+     * {@code Prox.softThreshold} of one entry, {@code |d| > thr ? copySign(|d| - thr, d) : +0.0},
+     * with bit masks instead of a branch: in PPPD's A most entries sit at 0 after the simplex
+     * projection and the step moves them to either side of the threshold at random, so a branch
+     * mispredicts on about every other entry. The mask is the sign of {@code |d| - thr}; adding
+     * +0.0 turns the -0.0 of {@code |d| = thr}, d &lt; 0 into the branch's +0.0.
+     */
+    static double softThreshold(double d, double thr) {
+        long mag = Double.doubleToRawLongBits(Math.abs(d) - thr);
+        long keep = ~(mag >> 63);
+        return Double.longBitsToDouble((mag | (Double.doubleToRawLongBits(d) & SIGN)) & keep) + 0.0;
+    }
+
+    /** {@code Math.max(d, 0)} for non-NaN d (so +0.0 for -0.0), branch-free for the same reason as {@link #softThreshold}. */
+    static double positivePart(double d) {
+        long bits = Double.doubleToRawLongBits(d);
+        return Double.longBitsToDouble(bits & ~(bits >> 63));
+    }
+
+    /** colSq[k] = |a_k|^2 and colSum[k] = 1^T a_k in float64, each summed in row order, in one pass over A's rows. */
+    private void columnMoments(float[] a) {
+        java.util.Arrays.fill(colSq, 0);
+        java.util.Arrays.fill(colSum, 0);
+        for (int p = 0, i = 0; p < t; p++) {
+            for (int k = 0; k < n; k++, i++) {
+                double x = a[i];
+                colSq[k] += x * x;
+                colSum[k] += x;
+            }
+        }
     }
 
     /**
@@ -108,9 +185,11 @@ public final class ScbOptimizer {
     }
 
     private void updateEstimates(ScbBatch b) {
-        for (int i = 0; i < b.batch * t; i++) tokenCounts[b.tokens[i]]++;
+        if (tracksMu) {
+            for (int i = 0; i < b.batch * t; i++) tokenCounts[b.tokens[i]]++;
+            tokenTotal += (double) b.batch * t;
+        }
         for (int i = 0; i < b.batch; i++) queryCounts[b.queries[i]]++;
-        tokenTotal += (double) b.batch * t;
         queryTotal += b.batch;
         for (int j = 0; j < n; j++) {
             muHat[j] = (tokenCounts[j] + 1) / (tokenTotal + n);
@@ -133,7 +212,10 @@ public final class ScbOptimizer {
         return vv - vmu2;
     }
 
-    /** The current estimate of mu (a copy). */
+    /**
+     * The current estimate of mu (a copy). Only configs that read it (preconditioned V step or a
+     * curvature floor) count the context tokens; for the others this stays the prior 1/N.
+     */
     public double[] muEstimate() {
         return Arrays.copyOf(muHat, n);
     }

@@ -24,29 +24,103 @@ final class SimplexColumns {
             for (int r = 0; r < rows; r++) {
                 float v = a[r * cols + c];
                 if (!Float.isFinite(v)) throw new IllegalArgumentException("SimplexColumns: entry (" + r + ", " + c + ") is " + v);
-                buf[r] = v;
                 sum += v;
             }
-            int m = rows;
-            double tau = (sum - 1) / m;
-            while (true) {
-                int w = 0;
-                double s = 0;
-                for (int i = 0; i < m; i++) {
-                    double v = buf[i];
-                    if (v > tau) {
-                        buf[w++] = v;
-                        s += v;
-                    }
-                }
-                if (w == m) break;
-                m = w; // never 0: the largest entry exceeds the mean minus 1/m
-                tau = (s - 1) / m;
-            }
+            double tau = threshold(a, c, rows, cols, sum, buf);
             for (int r = 0; r < rows; r++) {
                 int i = r * cols + c;
                 a[i] = (float) Math.max(a[i] - tau, 0);
             }
         }
+    }
+
+    /**
+     * Michelot's threshold tau of column c of the rows x cols matrix {@code a} (finite entries,
+     * rows >= 1) whose entries sum, in row order and float64, to {@code sum}; {@code buf} (rows
+     * doubles) is scratch. The projection of the column is {@code max(a - tau, 0)}. The first pass
+     * reads the column in place (stride cols) and keeps its survivors in {@code buf}, where the
+     * following passes run contiguously.
+     */
+    static double threshold(float[] a, int c, int rows, int cols, double sum, double[] buf) {
+        double tau = (sum - 1) / rows;
+        int w = 0;
+        double s0 = 0, s1 = 0;
+        int r = 0;
+        for (; r + 1 < rows; r += 2) {
+            double v0 = a[r * cols + c], v1 = a[(r + 1) * cols + c];
+            int k0 = above(v0, tau), k1 = above(v1, tau);
+            s0 += keepOrZero(v0, k0);
+            s1 += keepOrZero(v1, k1);
+            buf[w] = v0;
+            w += k0;
+            buf[w] = v1;
+            w += k1;
+        }
+        if (r < rows) {
+            double v = a[r * cols + c];
+            int k = above(v, tau);
+            s0 += keepOrZero(v, k);
+            buf[w] = v;
+            w += k;
+        }
+        if (w == rows) return tau;
+        return threshold(buf, w, s0 + s1);
+    }
+
+    /** The remaining Michelot passes on {@code buf[0, m)}, whose sum is {@code sum} (see {@link #threshold(float[], int, int, int, double, double[])}). */
+    private static double threshold(double[] buf, int m, double sum) {
+        double tau = (sum - 1) / m; // never 0 entries: the largest exceeds the mean minus 1/m
+        while (true) {
+            // Branch-free compaction: whether an entry survives is data-dependent and would
+            // mispredict often (many entries of a flat column sit near tau). Kept entries go into
+            // two partial sums by position, so the adds are not one long latency chain; the order
+            // is fixed by the data, so the bits are reproducible.
+            int w = 0, i = 0;
+            double s0 = 0, s1 = 0;
+            for (; i + 1 < m; i += 2) {
+                double v0 = buf[i], v1 = buf[i + 1];
+                int k0 = above(v0, tau), k1 = above(v1, tau);
+                s0 += keepOrZero(v0, k0);
+                s1 += keepOrZero(v1, k1);
+                buf[w] = v0;
+                w += k0;
+                buf[w] = v1;
+                w += k1;
+            }
+            if (i < m) {
+                double v = buf[i];
+                int k = above(v, tau);
+                s0 += keepOrZero(v, k);
+                buf[w] = v;
+                w += k;
+            }
+            if (w == m) return tau;
+            m = w;
+            tau = (s0 + s1 - 1) / m;
+        }
+    }
+
+    /**
+     * 1 if {@code v > tau}, else 0, as the sign bit of {@code tau - v} (no branch, no conditional
+     * move C2 might turn into one). Exact for finite values with tau != -0.0: a difference of
+     * doubles is 0 only when they are equal (then +0.0), and keeps its sign when tiny; tau is
+     * {@code (s - 1)/m}, never -0.0.
+     */
+    private static int above(double v, double tau) {
+        return (int) (Double.doubleToRawLongBits(tau - v) >>> 63);
+    }
+
+    /** v if keep is 1, +0.0 if it is 0 (adding +0.0 leaves a sum that is not -0.0 unchanged). */
+    private static double keepOrZero(double v, int keep) {
+        return Double.longBitsToDouble(Double.doubleToRawLongBits(v) & -(long) keep);
+    }
+
+    /** The first non-finite entry of column c, as the exception {@link #project} throws. */
+    static IllegalArgumentException nonFinite(float[] a, int rows, int cols, int c) {
+        for (int r = 0; r < rows; r++) {
+            float v = a[r * cols + c];
+            if (!Float.isFinite(v)) return new IllegalArgumentException("SimplexColumns: entry (" + r + ", " + c + ") is " + v);
+        }
+        return new IllegalArgumentException("SimplexColumns: column " + c + " does not sum to a finite value");
     }
 }

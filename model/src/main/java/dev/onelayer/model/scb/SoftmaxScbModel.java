@@ -10,6 +10,8 @@ package dev.onelayer.model.scb;
  * with V (N x N) a logit table. Its learned attention {@code softmax(W e_k)} is compared with A*, and
  * the prediction read from a single token j, {@code softmax(V e_j)}, with P's column j. Plain float64
  * Java (small dense model; not a kernel path).
+ *
+ * <p>{@link #loss} keeps scratch buffers, so one model is not for concurrent use.
  */
 public final class SoftmaxScbModel {
 
@@ -17,26 +19,76 @@ public final class SoftmaxScbModel {
     /** V [N][N] (logits) and W [T][N] (scores), row-major. */
     public final double[] v, w;
 
+    /** Per query token k: alpha_k [N][T], the gradient sums S_k [N][T] and M_k, and whether k is in the batch. */
+    private final double[] alphas, sumG, sumMean, colMax, colSum;
+    private final boolean[] queried;
+    private final double[] z;
+    /** h_b and g_b = V^T dz_b of every example, [B][N] (grown when a larger batch comes). */
+    private double[] hs = new double[0], gs = new double[0], dzs = new double[0];
+
     public SoftmaxScbModel(int vocab, int seqLen) {
         if (vocab < 1 || seqLen < 1) throw new IllegalArgumentException("SoftmaxScbModel: N=" + vocab + ", T=" + seqLen);
         this.vocab = vocab;
         this.seqLen = seqLen;
         v = new double[vocab * vocab];
         w = new double[seqLen * vocab];
+        alphas = new double[vocab * seqLen];
+        sumG = new double[vocab * seqLen];
+        sumMean = new double[vocab];
+        colMax = new double[vocab];
+        colSum = new double[vocab];
+        queried = new boolean[vocab];
+        z = new double[vocab];
     }
 
     /** Attention of query k over positions, softmax of W's column k (length T). */
     public double[] attention(int k) {
+        double[] a = new double[seqLen];
+        attention(k, a, 0);
+        return a;
+    }
+
+    /**
+     * {@link #attention(int)} of every queried token k into {@code alphas[k T, (k + 1) T)}, the same
+     * operations in the same order, walking W by rows (a column of W has stride N).
+     */
+    private void queriedAttention() {
+        int n = vocab, tl = seqLen;
+        for (int k = 0; k < n; k++) {
+            colMax[k] = Double.NEGATIVE_INFINITY;
+            colSum[k] = 0;
+        }
+        for (int t = 0, i = 0; t < tl; t++) {
+            for (int k = 0; k < n; k++, i++) {
+                // not Math.max: its NaN and -0.0 cases cost branches, and a shift by -0.0 or +0.0 gives the same exp
+                if (queried[k] && w[i] > colMax[k]) colMax[k] = w[i];
+            }
+        }
+        for (int t = 0, i = 0; t < tl; t++) {
+            for (int k = 0; k < n; k++, i++) {
+                if (!queried[k]) continue;
+                double e = Math.exp(w[i] - colMax[k]);
+                alphas[k * tl + t] = e;
+                colSum[k] += e;
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            if (!queried[k]) continue;
+            double inv = 1 / colSum[k]; // one division per column, not per entry (as attention(k))
+            for (int t = 0; t < tl; t++) alphas[k * tl + t] *= inv;
+        }
+    }
+
+    private void attention(int k, double[] a, int off) {
         double max = Double.NEGATIVE_INFINITY;
         for (int t = 0; t < seqLen; t++) max = Math.max(max, w[t * vocab + k]);
-        double[] a = new double[seqLen];
         double s = 0;
         for (int t = 0; t < seqLen; t++) {
-            a[t] = Math.exp(w[t * vocab + k] - max);
-            s += a[t];
+            a[off + t] = Math.exp(w[t * vocab + k] - max);
+            s += a[off + t];
         }
-        for (int t = 0; t < seqLen; t++) a[t] /= s;
-        return a;
+        double inv = 1 / s;
+        for (int t = 0; t < seqLen; t++) a[off + t] *= inv;
     }
 
     /** The attention map, T x N (column k = softmax(W e_k)), comparable with A*. */
@@ -65,6 +117,14 @@ public final class SoftmaxScbModel {
      * Mean cross-entropy of the batch; when gV, gW are non-null, writes its gradients:
      * {@code dz = softmax(z) - e_o}, {@code dV = dz h^T} with {@code h = X alpha},
      * {@code d alpha_t = (V^T dz)[x_t]}, {@code dW[t][k] = alpha_t (d alpha_t - alpha . d alpha)}.
+     *
+     * <p>The attention depends on the query token only, so it is computed once per query token of
+     * the batch (not once per example), and so is the last product: summed over the examples b
+     * with query k, {@code dW[t][k] = alpha_k[t] (S_k[t] - M_k)} with
+     * {@code S_k[t] = sum_b g_b[x_bt]} and {@code M_k = sum_b alpha_k . d alpha_b}; and
+     * {@code alpha . d alpha = sum_t alpha_t g[x_t] = h . g} costs N, not T. dV and the g_b are
+     * products over the whole batch ({@code dZ^T H}, {@code dZ V}), each sum in the same order as
+     * example by example.
      */
     public double loss(ScbBatch b, double[] gV, double[] gW) {
         if (b == null || b.seqLen != seqLen) throw new IllegalArgumentException("SoftmaxScbModel: batch T does not match T=" + seqLen);
@@ -72,36 +132,207 @@ public final class SoftmaxScbModel {
         if (grad) {
             if (gV.length < v.length || gW == null || gW.length < w.length) throw new IllegalArgumentException("SoftmaxScbModel: gradient buffers too small");
             java.util.Arrays.fill(gV, 0);
-            java.util.Arrays.fill(gW, 0);
+            java.util.Arrays.fill(gW, w.length, gW.length, 0); // [0, T N) is written below
         }
-        int n = vocab;
-        double total = 0;
-        double[] h = new double[n], z = new double[n], dz = new double[n], g = new double[n];
+        int n = vocab, tl = seqLen;
+        java.util.Arrays.fill(queried, false);
         for (int e = 0; e < b.batch; e++) {
-            int k = b.queries[e], off = e * seqLen;
-            double[] alpha = attention(k);
-            java.util.Arrays.fill(h, 0);
-            for (int t = 0; t < seqLen; t++) h[b.tokens[off + t]] += alpha[t];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                double acc = 0;
-                for (int j = 0; j < n; j++) acc += v[i * n + j] * h[j];
-                z[i] = acc;
-                max = Math.max(max, acc);
+            int k = b.queries[e];
+            if (queried[k]) continue;
+            queried[k] = true;
+            if (grad) {
+                java.util.Arrays.fill(sumG, k * tl, (k + 1) * tl, 0);
+                sumMean[k] = 0;
             }
+        }
+        queriedAttention();
+        if (hs.length < b.batch * n) {
+            hs = new double[b.batch * n];
+            gs = new double[b.batch * n];
+            dzs = new double[b.batch * n];
+        }
+        // h_b = X_b alpha_{k_b}, two examples interleaved: their bins are distinct, so the two
+        // scatter-adds do not wait on each other's stores (each sum still runs in position order)
+        java.util.Arrays.fill(hs, 0, b.batch * n, 0);
+        int e2 = 0;
+        for (; e2 + 1 < b.batch; e2 += 2) {
+            int off0 = e2 * tl, off1 = off0 + tl, a0 = b.queries[e2] * tl, a1 = b.queries[e2 + 1] * tl, h0 = e2 * n, h1 = h0 + n;
+            for (int t = 0; t < tl; t++) {
+                hs[h0 + b.tokens[off0 + t]] += alphas[a0 + t];
+                hs[h1 + b.tokens[off1 + t]] += alphas[a1 + t];
+            }
+        }
+        if (e2 < b.batch) {
+            int off0 = e2 * tl, a0 = b.queries[e2] * tl, h0 = e2 * n;
+            for (int t = 0; t < tl; t++) hs[h0 + b.tokens[off0 + t]] += alphas[a0 + t];
+        }
+        double total = 0;
+        for (int e = 0; e < b.batch; e++) {
+            int k = b.queries[e], ho = e * n;
+            // z = V h, four rows at a time: four independent sums (each in j order) share the loads of h
+            int r = 0;
+            for (; r + 3 < n; r += 4) {
+                double z0 = 0, z1 = 0, z2 = 0, z3 = 0;
+                int v0 = r * n;
+                for (int j = 0; j < n; j++) {
+                    double hj = hs[ho + j];
+                    z0 += v[v0 + j] * hj;
+                    z1 += v[v0 + n + j] * hj;
+                    z2 += v[v0 + 2 * n + j] * hj;
+                    z3 += v[v0 + 3 * n + j] * hj;
+                }
+                z[r] = z0;
+                z[r + 1] = z1;
+                z[r + 2] = z2;
+                z[r + 3] = z3;
+            }
+            for (; r < n; r++) {
+                double acc = 0;
+                for (int j = 0; j < n; j++) acc += v[r * n + j] * hs[ho + j];
+                z[r] = acc;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) max = Math.max(max, z[i]);
             double s = 0;
             for (int i = 0; i < n; i++) s += Math.exp(z[i] - max);
             double lse = max + Math.log(s);
             total += lse - z[b.targets[e]];
             if (!grad) continue;
-            for (int i = 0; i < n; i++) dz[i] = (Math.exp(z[i] - lse) - (i == b.targets[e] ? 1 : 0)) / b.batch;
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) gV[i * n + j] += dz[i] * h[j];
-            java.util.Arrays.fill(g, 0);
-            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) g[j] += v[i * n + j] * dz[i];
-            double mean = 0;
-            for (int t = 0; t < seqLen; t++) mean += alpha[t] * g[b.tokens[off + t]];
-            for (int t = 0; t < seqLen; t++) gW[t * n + k] += alpha[t] * (g[b.tokens[off + t]] - mean);
+            for (int i = 0; i < n; i++) dzs[ho + i] = (Math.exp(z[i] - lse) - (i == b.targets[e] ? 1 : 0)) / b.batch;
+        }
+        if (grad) {
+            // dV = dZ^T H and G = dZ V (g_b = V^T dz_b) for the whole batch, in register blocks
+            transposedProduct(dzs, hs, b.batch, n, gV);
+            rowsTimesMatrix(dzs, v, b.batch, n, gs);
+            for (int e = 0; e < b.batch; e++) {
+                double mean = 0;
+                for (int j = 0, ho = e * n; j < n; j++) mean += hs[ho + j] * gs[ho + j];
+                sumMean[b.queries[e]] += mean;
+            }
+        }
+        if (grad) {
+            // S_k[t] += g_b[x_bt], two examples interleaved; for a shared query k the adds to one
+            // entry still come in batch order
+            for (e2 = 0; e2 + 1 < b.batch; e2 += 2) {
+                int off0 = e2 * tl, off1 = off0 + tl, a0 = b.queries[e2] * tl, a1 = b.queries[e2 + 1] * tl, g0 = e2 * n, g1 = g0 + n;
+                for (int t = 0; t < tl; t++) {
+                    sumG[a0 + t] += gs[g0 + b.tokens[off0 + t]];
+                    sumG[a1 + t] += gs[g1 + b.tokens[off1 + t]];
+                }
+            }
+            if (e2 < b.batch) {
+                int off0 = e2 * tl, a0 = b.queries[e2] * tl, g0 = e2 * n;
+                for (int t = 0; t < tl; t++) sumG[a0 + t] += gs[g0 + b.tokens[off0 + t]];
+            }
+        }
+        if (grad) {
+            // in blocks of 8 positions: each column's 8 entries are one cache line of alphas and sumG,
+            // and the 8 rows of gW they go to stay in cache (a plain walk strides one side by T or N)
+            for (int t0 = 0; t0 < tl; t0 += 8) {
+                int t1 = Math.min(tl, t0 + 8);
+                for (int k = 0; k < n; k++) {
+                    int ak = k * tl;
+                    if (queried[k]) {
+                        for (int t = t0; t < t1; t++) gW[t * n + k] = alphas[ak + t] * (sumG[ak + t] - sumMean[k]);
+                    } else {
+                        for (int t = t0; t < t1; t++) gW[t * n + k] = 0;
+                    }
+                }
+            }
         }
         return total / b.batch;
+    }
+
+    /** {@code out[i][j] = sum_b x[b][i] y[b][j]} (X^T Y for [B][n] inputs), each sum in b order from 0; 4 x 2 blocks of independent sums. */
+    private static void transposedProduct(double[] x, double[] y, int batch, int n, double[] out) {
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            int j = 0;
+            for (; j + 1 < n; j += 2) {
+                double c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+                for (int o = 0; o < batch * n; o += n) {
+                    double y0 = y[o + j], y1 = y[o + j + 1];
+                    double x0 = x[o + i], x1 = x[o + i + 1], x2 = x[o + i + 2], x3 = x[o + i + 3];
+                    c00 += x0 * y0;
+                    c01 += x0 * y1;
+                    c10 += x1 * y0;
+                    c11 += x1 * y1;
+                    c20 += x2 * y0;
+                    c21 += x2 * y1;
+                    c30 += x3 * y0;
+                    c31 += x3 * y1;
+                }
+                out[i * n + j] = c00;
+                out[i * n + j + 1] = c01;
+                out[(i + 1) * n + j] = c10;
+                out[(i + 1) * n + j + 1] = c11;
+                out[(i + 2) * n + j] = c20;
+                out[(i + 2) * n + j + 1] = c21;
+                out[(i + 3) * n + j] = c30;
+                out[(i + 3) * n + j + 1] = c31;
+            }
+            for (; j < n; j++) {
+                for (int r = i; r < i + 4; r++) {
+                    double c = 0;
+                    for (int o = 0; o < batch * n; o += n) c += x[o + r] * y[o + j];
+                    out[r * n + j] = c;
+                }
+            }
+        }
+        for (; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double c = 0;
+                for (int o = 0; o < batch * n; o += n) c += x[o + i] * y[o + j];
+                out[i * n + j] = c;
+            }
+        }
+    }
+
+    /** {@code out[b][j] = sum_i m[i][j] x[b][i]} (X M for [B][n] x and n x n m), each sum in i order from 0; 2 x 4 blocks. */
+    private static void rowsTimesMatrix(double[] x, double[] m, int batch, int n, double[] out) {
+        int b = 0;
+        for (; b + 1 < batch; b += 2) {
+            int o0 = b * n, o1 = o0 + n, j = 0;
+            for (; j + 3 < n; j += 4) {
+                double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+                for (int i = 0; i < n; i++) {
+                    int row = i * n + j;
+                    double m0 = m[row], m1 = m[row + 1], m2 = m[row + 2], m3 = m[row + 3];
+                    double x0 = x[o0 + i], x1 = x[o1 + i];
+                    c00 += m0 * x0;
+                    c01 += m1 * x0;
+                    c02 += m2 * x0;
+                    c03 += m3 * x0;
+                    c10 += m0 * x1;
+                    c11 += m1 * x1;
+                    c12 += m2 * x1;
+                    c13 += m3 * x1;
+                }
+                out[o0 + j] = c00;
+                out[o0 + j + 1] = c01;
+                out[o0 + j + 2] = c02;
+                out[o0 + j + 3] = c03;
+                out[o1 + j] = c10;
+                out[o1 + j + 1] = c11;
+                out[o1 + j + 2] = c12;
+                out[o1 + j + 3] = c13;
+            }
+            for (; j < n; j++) {
+                double c0 = 0, c1 = 0;
+                for (int i = 0; i < n; i++) {
+                    c0 += m[i * n + j] * x[o0 + i];
+                    c1 += m[i * n + j] * x[o1 + i];
+                }
+                out[o0 + j] = c0;
+                out[o1 + j] = c1;
+            }
+        }
+        for (; b < batch; b++) {
+            for (int j = 0, o = b * n; j < n; j++) {
+                double c = 0;
+                for (int i = 0; i < n; i++) c += m[i * n + j] * x[o + i];
+                out[o + j] = c;
+            }
+        }
     }
 }

@@ -12,7 +12,8 @@
  *   <li>{@link dev.onelayer.model.scb.ScbPopulation}: the closed-form second moment, population loss,
  *       L* and excess loss.</li>
  *   <li>{@link dev.onelayer.model.scb.ScbModel}: {@code y_hat = V X A e_k} through the kernel's form-5
- *       readout ({@code Attention.scbReadout}, gathers from token indices).</li>
+ *       readout ({@code Attention.scbReadout}, gathers from token indices); the backward starts from
+ *       the forward's hidden {@code X A e_k}, so a step reads the B T tokens once per direction.</li>
  *   <li>{@link dev.onelayer.model.scb.ScbOptimizer} with {@link dev.onelayer.model.scb.ScbOptimizerConfig}
  *       (presets {@code pppd()}, {@code pppdVn()}, {@code sgd(lr)}; every piece a field).</li>
  *   <li>{@link dev.onelayer.model.scb.ScbRun} (online training, curves, milestones, transfer init),

@@ -50,6 +50,19 @@ class AttentionFacadeTest {
                 new float[4], new float[scb.workspaceFloats()]));
         throwsNaming("queries[0]=-1", () -> Attention.scbReadout(scb, new float[16], new float[12], new int[] {0, 3, 1}, new int[] {-1},
                 new float[4], new float[scb.workspaceFloats()]));
+        // the training-step pair: forward keeping the hidden, backward from it
+        float[] y = new float[4], hid = new float[scb.hiddenFloats()], sws = new float[scb.workspaceFloats()];
+        int[] ok = {0, 3, 1};
+        throwsNaming("V [N=4][N=4]", () -> Attention.scbReadout(scb, new float[15], new float[12], ok, new int[] {0}, y, hid, sws));
+        throwsNaming("output y and hidden", () -> Attention.scbReadout(scb, new float[16], new float[12], ok, new int[] {0}, y, y, sws));
+        throwsNaming("hidden", () -> Attention.scbReadout(scb, new float[16], new float[12], ok, new int[] {0}, y, new float[3], sws));
+        throwsNaming("tokens[2]=7", () -> Attention.scbReadoutBackwardFromHidden(scb, new float[16], hid, new int[] {0, 3, 7}, new int[] {0},
+                new float[4], new float[16], new float[12], sws));
+        float[] v16 = new float[16];
+        throwsNaming("output dV and V", () -> Attention.scbReadoutBackwardFromHidden(scb, v16, hid, ok, new int[] {0},
+                new float[4], v16, new float[12], sws));
+        throwsNaming("ws", () -> Attention.scbReadoutBackwardFromHidden(scb, new float[16], hid, ok, new int[] {0},
+                new float[4], new float[16], new float[12], new float[3]));
     }
 
     @Test

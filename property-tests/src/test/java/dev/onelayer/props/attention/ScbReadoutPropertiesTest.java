@@ -43,6 +43,73 @@ class ScbReadoutPropertiesTest {
         }
     }
 
+    /**
+     * The training-step path: the forward keeps the hidden H (X_b A e_{q_b}) and the backward starts
+     * from it, with the workspace's region [0, B N) poisoned, so nothing may hide there; the hidden
+     * itself is the reference's gather, a sum of at most T terms.
+     */
+    @Test
+    void hiddenPathMatchesFloat64Reference() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("scb-hidden/" + ops.name(), 100, g -> new int[] {g.dim(0, 70), g.dim(0, 130), g.dim(1, 40)}, (d, g) -> {
+                if (d[2] == 0) return;  // shrinking may reach N = 0, where no token index exists
+                ScbReadoutSpec sp = new ScbReadoutSpec(d[0], d[1], d[2]);
+                int B = sp.batch(), T = sp.seqLen(), N = sp.vocab();
+                float[] vMat = g.array(N * N), aMat = g.array(T * N), dy = g.array(B * N);
+                int[] x = tokens(g, B * T, N), qs = tokens(g, B, N);
+                float[] ws = new float[sp.workspaceFloats()];
+                Arrays.fill(ws, Float.NaN);
+                float[] h = new float[sp.hiddenFloats()], y = new float[B * N];
+                Arrays.fill(h, Float.NaN);
+                Arrays.fill(y, Float.NaN);
+                ops.scbHidden(sp, aMat, x, qs, h, 0, ws);
+                ops.scbReadoutFromHidden(sp, vMat, h, 0, y, ws);
+                ScbRef ref = new ScbRef(sp, FiniteDifferences.toDouble(vMat), FiniteDifferences.toDouble(aMat), x, qs,
+                        FiniteDifferences.toDouble(dy));
+                String name = ops.name() + " " + sp;
+                double[] hRef = new double[B * N], hAbs = new double[B * N];
+                for (int b = 0; b < B; b++) {
+                    for (int t = 0; t < T; t++) {
+                        hRef[b * N + x[b * T + t]] += aMat[t * N + qs[b]];
+                        hAbs[b * N + x[b * T + t]] += Math.abs(aMat[t * N + qs[b]]);
+                    }
+                }
+                Bounds.check(name + " h", h, hRef, Bounds.sums(T + 1, hAbs));
+                Bounds.check(name + " y", y, ref.y, Bounds.sums(T + N + 2, ref.yAbs));
+                float[] dV = new float[N * N], dA = new float[T * N];
+                Arrays.fill(dV, Float.NaN);
+                Arrays.fill(dA, Float.NaN);
+                Arrays.fill(ws, 0, sp.scratchOffset(), Float.NaN);
+                ops.scbReadoutBackwardFromHidden(sp, vMat, h, 0, x, qs, dy, dV, dA, ws);
+                Bounds.check(name + " dV", dV, ref.dV, Bounds.sums(B + T + 2, ref.dVAbs));
+                Bounds.check(name + " dA", dA, ref.dA, Bounds.sums(B + N + 2, ref.dAAbs));
+            });
+        }
+    }
+
+    /** The token validation: true exactly when every index is in [0, bound), whatever lane the bad one falls in. */
+    @Test
+    void indicesInRangeFindsEveryOutlier() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("scb-indices/" + ops.name(), 200, g -> new int[] {g.dim(0, 100), g.dim(1, 30)}, (d, g) -> {
+                int n = d[0], bound = d[1];
+                int[] idx = tokens(g, n + 3, Math.max(1, bound));
+                if (!ops.indicesInRange(idx, n, bound)) throw new AssertionError("valid indices rejected: n=" + n + " bound=" + bound);
+                if (n == 0) return;
+                int at = g.nextInt(n);
+                int[] bad = {-1, bound, Integer.MIN_VALUE, Integer.MAX_VALUE, bound + g.nextInt(5)};
+                for (int v : bad) {
+                    int old = idx[at];
+                    idx[at] = v;
+                    if (ops.indicesInRange(idx, n, bound)) throw new AssertionError("index " + v + " at " + at + " of n=" + n + " accepted (bound " + bound + ")");
+                    idx[at] = old;
+                }
+                idx[n] = bound; // past n: not looked at
+                if (!ops.indicesInRange(idx, n, bound)) throw new AssertionError("an index past n was read: n=" + n);
+            });
+        }
+    }
+
     @Test
     void referenceGradientsMatchFiniteDifferences() {
         Harness.forAll("scb/reference-fd", 15, g -> new int[] {g.dim(1, 3), g.dim(1, 6), g.dim(1, 5)}, (d, g) -> {

@@ -1,0 +1,216 @@
+package dev.onelayer.kernel.vector;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API form 5 (the SCB reduced readout {@code y_b = V X_b A e_{q_b}}, Ren, Wang, Lee 2024,
+ * scb.md 2) from the hidden {@code h_b = X_b A e_{q_b}}: the dense N x N products with lanes along
+ * a row of N, and the token scatter of the A gradient as a gather.
+ *
+ * <p>Why a gather: {@code dA[t][q_b] += g_b[x_bt]} is a scatter into column q_b of dA (stride N),
+ * but read the other way round it is a gather from the N-entry table g_b into row q_b of dA^T,
+ * contiguous in t; one {@code fromArray(.., tokens, ..)} gathers L positions. The forward gather
+ * {@code h_b[x_bt] += A[t][q_b]} is a scatter-add into N bins, where one vector of tokens may hit a
+ * bin twice; it stays scalar ({@code ScalarAttentionOps.scbHidden}).
+ *
+ * <p>Every entry is computed by the same chain of operations as in the scalar code (fma chains
+ * over the summed index in order, starting from 0; the scatter adds in batch order), so both
+ * implementations give the same bits, independent of L.
+ */
+final class VectorScbReadout {
+
+    private static final VectorSpecies<Float> F = Lanes.F;
+    private static final int L = Lanes.L;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+
+    private VectorScbReadout() {
+    }
+
+    /** {@code y_b = V h_b}: V^T goes to {@code ws[vtOff, vtOff + N N)} so lanes run along the rows of y. */
+    static void forward(int batch, int n, float[] v, float[] h, int hOff, float[] y, float[] ws, int vtOff) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) ws[vtOff + j * n + i] = v[i * n + j];
+        }
+        int ub = F.loopBound(n);
+        for (int b = 0; b < batch; b++) {
+            int ho = hOff + b * n, yo = b * n, i = 0;
+            for (; i < ub; i += L) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int j = 0; j < n; j++) {
+                    acc = FloatVector.fromArray(F, ws, vtOff + j * n + i).fma(FloatVector.broadcast(F, h[ho + j]), acc);
+                }
+                acc.intoArray(y, yo + i);
+            }
+            for (; i < n; i++) {
+                float acc = 0f;
+                for (int j = 0; j < n; j++) acc = Math.fma(v[i * n + j], h[ho + j], acc);
+                y[yo + i] = acc;
+            }
+        }
+    }
+
+    /**
+     * {@code dV = dY^T H}, {@code G = dY V} into {@code ws[gOff, gOff + B N)}, dA^T into
+     * {@code ws[gOff + B N, + N T)}, then dA.
+     */
+    static void backward(int batch, int seqLen, int n, float[] v, float[] h, int hOff, int[] tokens, int[] queries,
+                         float[] dy, float[] dV, float[] dA, float[] ws, int gOff) {
+        dyTransposedProducts(batch, n, dy, h, hOff, dV);
+        vTransposedProducts(batch, n, dy, v, ws, gOff);
+        int at = gOff + batch * n, tb = F.loopBound(seqLen);
+        Arrays.fill(ws, at, at + n * seqLen, 0f);
+        for (int b = 0; b < batch; b++) {
+            int row = at + queries[b] * seqLen, tok = b * seqLen, g = gOff + b * n, t = 0;
+            for (; t < tb; t += L) {
+                FloatVector.fromArray(F, ws, g, tokens, tok + t).add(FloatVector.fromArray(F, ws, row + t)).intoArray(ws, row + t);
+            }
+            for (; t < seqLen; t++) ws[row + t] += ws[g + tokens[tok + t]];
+        }
+        transposeInto(ws, at, n, seqLen, dA, 0); // dA[t][k] = dA^T[k][t]
+    }
+
+    /**
+     * {@code dV[i][j] = sum_b dy[b][i] h_b[j]} (dY^T H), each the fma chain over b in order from 0.
+     * Four rows of dV share every load of h_b, and their four chains are independent, so the
+     * B-long chains do not serialise on the FMA latency.
+     */
+    private static void dyTransposedProducts(int batch, int n, float[] dy, float[] h, int hOff, float[] dV) {
+        int ub = F.loopBound(n), i = 0;
+        for (; i + 3 < n; i += 4) {
+            for (int j = 0; j < ub; j += L) {
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                for (int b = 0, d = i; b < batch; b++, d += n) {
+                    FloatVector hv = FloatVector.fromArray(F, h, hOff + b * n + j);
+                    c0 = hv.fma(FloatVector.broadcast(F, dy[d]), c0);
+                    c1 = hv.fma(FloatVector.broadcast(F, dy[d + 1]), c1);
+                    c2 = hv.fma(FloatVector.broadcast(F, dy[d + 2]), c2);
+                    c3 = hv.fma(FloatVector.broadcast(F, dy[d + 3]), c3);
+                }
+                c0.intoArray(dV, i * n + j);
+                c1.intoArray(dV, (i + 1) * n + j);
+                c2.intoArray(dV, (i + 2) * n + j);
+                c3.intoArray(dV, (i + 3) * n + j);
+            }
+            for (int j = ub; j < n; j++) {
+                float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
+                for (int b = 0, d = i; b < batch; b++, d += n) {
+                    float hj = h[hOff + b * n + j];
+                    c0 = Math.fma(dy[d], hj, c0);
+                    c1 = Math.fma(dy[d + 1], hj, c1);
+                    c2 = Math.fma(dy[d + 2], hj, c2);
+                    c3 = Math.fma(dy[d + 3], hj, c3);
+                }
+                dV[i * n + j] = c0;
+                dV[(i + 1) * n + j] = c1;
+                dV[(i + 2) * n + j] = c2;
+                dV[(i + 3) * n + j] = c3;
+            }
+        }
+        for (; i < n; i++) {
+            int j = 0;
+            for (; j < ub; j += L) {
+                FloatVector c = FloatVector.zero(F);
+                for (int b = 0; b < batch; b++) {
+                    c = FloatVector.fromArray(F, h, hOff + b * n + j).fma(FloatVector.broadcast(F, dy[b * n + i]), c);
+                }
+                c.intoArray(dV, i * n + j);
+            }
+            for (; j < n; j++) {
+                float c = 0f;
+                for (int b = 0; b < batch; b++) c = Math.fma(dy[b * n + i], h[hOff + b * n + j], c);
+                dV[i * n + j] = c;
+            }
+        }
+    }
+
+    /**
+     * {@code G[b][j] = sum_i dy[b][i] V[i][j]} (dY V) into {@code g[gOff, gOff + B N)}, each the fma
+     * chain over i in order from 0; four examples share every load of V's rows.
+     */
+    private static void vTransposedProducts(int batch, int n, float[] dy, float[] v, float[] g, int gOff) {
+        int ub = F.loopBound(n), b = 0;
+        for (; b + 3 < batch; b += 4) {
+            int d0 = b * n, d1 = d0 + n, d2 = d1 + n, d3 = d2 + n, go = gOff + b * n;
+            for (int j = 0; j < ub; j += L) {
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                for (int i = 0; i < n; i++) {
+                    FloatVector vr = FloatVector.fromArray(F, v, i * n + j);
+                    c0 = vr.fma(FloatVector.broadcast(F, dy[d0 + i]), c0);
+                    c1 = vr.fma(FloatVector.broadcast(F, dy[d1 + i]), c1);
+                    c2 = vr.fma(FloatVector.broadcast(F, dy[d2 + i]), c2);
+                    c3 = vr.fma(FloatVector.broadcast(F, dy[d3 + i]), c3);
+                }
+                c0.intoArray(g, go + j);
+                c1.intoArray(g, go + n + j);
+                c2.intoArray(g, go + 2 * n + j);
+                c3.intoArray(g, go + 3 * n + j);
+            }
+            for (int j = ub; j < n; j++) {
+                float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
+                for (int i = 0; i < n; i++) {
+                    float vij = v[i * n + j];
+                    c0 = Math.fma(dy[d0 + i], vij, c0);
+                    c1 = Math.fma(dy[d1 + i], vij, c1);
+                    c2 = Math.fma(dy[d2 + i], vij, c2);
+                    c3 = Math.fma(dy[d3 + i], vij, c3);
+                }
+                g[go + j] = c0;
+                g[go + n + j] = c1;
+                g[go + 2 * n + j] = c2;
+                g[go + 3 * n + j] = c3;
+            }
+        }
+        for (; b < batch; b++) {
+            int go = gOff + b * n, j = 0;
+            for (; j < ub; j += L) {
+                FloatVector c = FloatVector.zero(F);
+                for (int i = 0; i < n; i++) {
+                    c = FloatVector.fromArray(F, v, i * n + j).fma(FloatVector.broadcast(F, dy[b * n + i]), c);
+                }
+                c.intoArray(g, go + j);
+            }
+            for (; j < n; j++) {
+                float c = 0f;
+                for (int i = 0; i < n; i++) c = Math.fma(dy[b * n + i], v[i * n + j], c);
+                g[go + j] = c;
+            }
+        }
+    }
+
+    /** Whether all {@code idx[0, n)} lie in {@code [0, bound)}: the sign bit of {@code x | (bound - 1 - x)}, OR-ed. */
+    static boolean indicesInRange(int[] idx, int n, int bound) {
+        IntVector top = IntVector.broadcast(I, bound - 1), acc = IntVector.zero(I);
+        int i = 0, ub = I.loopBound(n);
+        for (; i < ub; i += I.length()) {
+            IntVector x = IntVector.fromArray(I, idx, i);
+            acc = acc.or(x.or(top.sub(x)));
+        }
+        int bad = acc.reduceLanes(VectorOperators.OR); // OR is exact and order-free
+        for (; i < n; i++) bad |= idx[i] | (bound - 1 - idx[i]);
+        return bad >= 0;
+    }
+
+    /** {@code out[oOff + c*rows + r] = src[off + r*cols + c]} (as ScalarAttentionOps'): the transpose of the rows x cols matrix at src[off]. */
+    static void transposeInto(float[] src, int off, int rows, int cols, float[] out, int oOff) {
+        // Four source rows at a time: each read row streams, and each output row gets four
+        // consecutive entries per visit instead of one strided store per line.
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int s0 = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                int o = oOff + c * rows + r;
+                out[o] = src[s0 + c];
+                out[o + 1] = src[s0 + cols + c];
+                out[o + 2] = src[s0 + 2 * cols + c];
+                out[o + 3] = src[s0 + 3 * cols + c];
+            }
+        }
+        for (; r < rows; r++) {
+            for (int c = 0; c < cols; c++) out[oOff + c * rows + r] = src[off + r * cols + c];
+        }
+    }
+}
