@@ -2,12 +2,17 @@
 (Sander et al. 2024, icar.md 2(b)) in PyTorch.
 
 The same model as model/icar/DiagonalAttentionModel.java, written from its equation
-    s^_{r+2} = sum_h sum_{t' <= r+1} P[r, t'] (s_r . diag(a_h) s_t') diag(b_h) s_t',   r = 0..T-2
-with loss sum_r |s^_{r+2} - s_{r+2}|^2 per sequence, mean over the batch. The heads enter only
-through C = sum_h a_h b_h^T (d x d), and the Java kernel (form 3) contracts through C too:
-    out[b, r, i] = sum_{t'} P[r, t'] v[b, t', i] sum_c q[b, r, c] k[b, t', c] C[c, i].
-Complex data (unitary case) are real pairs with each a_h, b_h entry repeated for re and im, and the
-model is two such terms: (q, k, v) = (s, s, s) plus (s, -i s, i s), as in the Java model.
+    s^_{r+2} = sum_h sum_{t' <= r+1} P[r, t'] (s_r^* diag(a_h) s_t') diag(b_h) s_t',   r = 0..T-2
+with loss sum_r |s^_{r+2} - s_{r+2}|^2 per sequence, mean over the batch, and computed by the same
+algorithm as the Java kernel (form 3 through the key-value outer products, bench/ATTENTION.md; Java
+PositionalOuter). The heads enter only through C = sum_h a_h b_h^T (d x d), and per row r
+    M_r = sum_{t' <= r+1} P[r, t'] k_t' v_t'^T,      out[b, r, i] = sum_c q[b, r, c] C[c, i] M_r[c, i],
+with q = k = v = s: one batched matmul of the masked P with the (T, d^2) outer products, and O(T d^2)
+elementwise work around it. Complex data (unitary case, real pairs in the batch) are torch complex
+tensors, as the Java complex spec: k v^T is the complex product, the query is conjugated
+(out = sum_c C[c, i] conj(q_c) M[c, i]), and since P is real, M is the real matmul of P with the
+(re, im) floats of the outer products, 2 d^2 per row. bench/pytorch/check_icar_equivalence.py checks
+that loss and gradients equal the pair-by-pair form (two real terms for complex data) in float64.
 Step: forward, backward, Adam (PyTorch defaults) with cosine decay from lr = 1e-2, float32, one
 batch drawn once, as IcarStepBenchmark.
 
@@ -69,26 +74,26 @@ class DiagonalAttention(torch.nn.Module):
         t = torch.arange(seq_len)
         self.register_buffer("keys", (t[None, :] <= t[:, None] + 1).float())   # t' <= r + 1
 
-    @staticmethod
-    def term(g, c, q, k, v):
-        u = q.unsqueeze(2) * k.unsqueeze(1)                 # (B, T, T', dim): q_r o k_t'
-        w = u @ c                                           # C^T applied: sum_c u_c C[c, i]
-        return (g.unsqueeze(-1) * v.unsqueeze(1) * w).sum(2)
-
     def forward(self, states):
-        seq_len = self.p.shape[0]
+        batch, seq_len, d = states.shape[0], self.p.shape[0], self.a.shape[1]
         s = states[:, :seq_len]
-        a, b = (self.a.repeat_interleave(2, 1), self.b.repeat_interleave(2, 1)) if self.complex else (self.a, self.b)
-        c = a.T @ b                                         # C[c, i] = sum_h a_hc b_hi
+        c = self.a.T @ self.b                               # C[c, i] = sum_h a_hc b_hi
         g = self.p * self.keys
-        out = self.term(g, c, s, s, s)
+        # Broadcast products and sums over c (the contraction is elementwise in (c, i), no matmul):
+        # measured faster here than the same einsums ("bsc,bsi->bsci", "btc,ci,btci->bti").
         if self.complex:
-            re, im = s[..., 0::2], s[..., 1::2]
-            k_rot = torch.stack((im, -re), -1).flatten(-2)  # -i (x + iy) = y - ix
-            v_rot = torch.stack((-im, re), -1).flatten(-2)  #  i (x + iy) = -y + ix
-            out = out + self.term(g, c, s, k_rot, v_rot)
+            z = torch.view_as_complex(s.reshape(batch, seq_len, d, 2))
+            kv = z.unsqueeze(-1) * z.unsqueeze(-2)          # k_s v_s^T, complex (B, T, d, d)
+            m = g @ torch.view_as_real(kv).reshape(batch, seq_len, 2 * d * d)   # P real: one real matmul
+            m = torch.view_as_complex(m.reshape(batch, seq_len, d, d, 2))
+            out = (z.conj().unsqueeze(-1) * c * m).sum(2)  # sum_c conj(q_c) C[c, i] M[c, i]
+            out = torch.view_as_real(out).reshape(batch, seq_len, 2 * d)
+        else:
+            kv = s.unsqueeze(-1) * s.unsqueeze(-2)          # k_s v_s^T (B, T, d, d)
+            m = (g @ kv.reshape(batch, seq_len, d * d)).reshape(batch, seq_len, d, d)
+            out = (s.unsqueeze(-1) * c * m).sum(2)          # sum_c q_c C[c, i] M[c, i]
         err = out[:, : seq_len - 1] - states[:, 2:]
-        return (err * err).sum() / states.shape[0]
+        return (err * err).sum() / batch
 
 
 def main():

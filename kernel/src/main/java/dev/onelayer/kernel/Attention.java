@@ -1,5 +1,9 @@
 package dev.onelayer.kernel;
 
+import static dev.onelayer.kernel.AttentionArgs.buffer;
+import static dev.onelayer.kernel.AttentionArgs.outputsDistinct;
+import static dev.onelayer.kernel.AttentionArgs.spec;
+
 /**
  * The attention facade: every attention form the four papers use, forward and backward, in
  * front of the implementation chosen once by {@link KernelProvider} (Vector API or scalar).
@@ -41,33 +45,8 @@ public final class Attention {
 
     // ---------------------------------------------------------------- checks
 
-    private static void spec(String k, Object spec) {
-        if (spec == null) throw new IllegalArgumentException(k + ": spec is null");
-    }
-
-    private static void buffer(String k, String name, float[] a, int need, String layout) {
-        if (a == null) throw new IllegalArgumentException(k + ": " + name + " is null");
-        if (a.length < need) {
-            throw new IllegalArgumentException(k + ": " + name + " " + layout + " needs " + need
-                    + " floats, but its array has " + a.length);
-        }
-    }
-
-
-    /** Outputs (first nOut) must not alias any other buffer; inputs may alias each other. */
-    private static void outputsDistinct(String k, int nOut, String[] names, float[]... arrays) {
-        for (int i = 0; i < nOut; i++) {
-            for (int j = 0; j < arrays.length; j++) {
-                if (i != j && arrays[i] == arrays[j]) {
-                    throw new IllegalArgumentException(k + ": output " + names[i] + " and " + names[j]
-                            + " are the same array (an output may not alias another buffer)");
-                }
-            }
-        }
-    }
-
     /**
-     * {@link #buffer} for a rows x cols matrix, building the message only when it fails (the
+     * {@link AttentionArgs#buffer} for a rows x cols matrix, building the message only when it fails (the
      * training-step entry points allocate nothing).
      */
     private static void matrix(String k, String name, float[] a, int rows, int cols, String rowName, String colName) {
@@ -211,53 +190,21 @@ public final class Attention {
 
     // ---------------------------------------------------------------- form 3
 
-    private static void positionalArgs(String n, PositionalAttentionSpec s, float[] p, float[] a, float[] b,
-                                       float[] q, float[] k, float[] v, float[] ws) {
-        spec(n, s);
-        String tok = "[B=" + s.batch() + "][T=" + s.seqLen() + "][d=" + s.d() + "]" + (s.complex() ? "[re,im]" : "");
-        buffer(n, "P", p, s.positionalFloats(), "[T=" + s.seqLen() + "][T]");
-        buffer(n, "a", a, s.diagonalFloats(), "[H=" + s.heads() + "][d=" + s.d() + "]");
-        buffer(n, "b", b, s.diagonalFloats(), "[H=" + s.heads() + "][d=" + s.d() + "]");
-        buffer(n, "q", q, s.tokenFloats(), tok);
-        buffer(n, "k", k, s.tokenFloats(), tok);
-        buffer(n, "v", v, s.tokenFloats(), tok);
-        buffer(n, "ws", ws, s.workspaceFloats(), "(workspace)");
-    }
-
     /** Form 3 forward; see {@link AttentionOps#positional}. q, k, v may be the same array. */
     public static void positional(PositionalAttentionSpec s, float[] p, float[] a, float[] b, float[] q, float[] k,
                                   float[] v, float[] out, float[] ws) {
-        String n = "positional";
-        positionalArgs(n, s, p, a, b, q, k, v, ws);
-        buffer(n, "out", out, s.tokenFloats(), "[B][T][d]");
-        outputsDistinct(n, 2, new String[] {"out", "ws", "P", "a", "b", "q", "k", "v"}, out, ws, p, a, b, q, k, v);
+        AttentionArgs.positional("positional", s, p, a, b, q, k, v, out, ws);
         IMPL.positional(s, p, a, b, q, k, v, out, ws);
     }
 
     /**
      * Form 3 backward; see {@link AttentionOps#positionalBackward}. dq, dk and dv may all be null
-     * when only the parameter gradients (dP, da, db) are wanted.
+     * when only the parameter gradients (dP, da, db) are wanted; they are all null or all given.
      */
     public static void positionalBackward(PositionalAttentionSpec s, float[] p, float[] a, float[] b, float[] q,
                                           float[] k, float[] v, float[] dOut, float[] dP, float[] da, float[] db,
                                           float[] dq, float[] dk, float[] dv, float[] ws) {
-        String n = "positionalBackward";
-        positionalArgs(n, s, p, a, b, q, k, v, ws);
-        buffer(n, "dOut", dOut, s.tokenFloats(), "[B][T][d]");
-        buffer(n, "dP", dP, s.positionalFloats(), "[T][T]");
-        buffer(n, "da", da, s.diagonalFloats(), "[H][d]");
-        buffer(n, "db", db, s.diagonalFloats(), "[H][d]");
-        if (dq == null && dk == null && dv == null) {
-            // Input gradients not wanted (q, k, v are data): the kernel skips their contractions.
-            outputsDistinct(n, 4, new String[] {"dP", "da", "db", "ws", "P", "a", "b", "q", "k", "v", "dOut"},
-                    dP, da, db, ws, p, a, b, q, k, v, dOut);
-        } else {
-            buffer(n, "dq", dq, s.tokenFloats(), "[B][T][d]");
-            buffer(n, "dk", dk, s.tokenFloats(), "[B][T][d]");
-            buffer(n, "dv", dv, s.tokenFloats(), "[B][T][d]");
-            outputsDistinct(n, 7, new String[] {"dP", "da", "db", "dq", "dk", "dv", "ws", "P", "a", "b", "q", "k", "v", "dOut"},
-                    dP, da, db, dq, dk, dv, ws, p, a, b, q, k, v, dOut);
-        }
+        AttentionArgs.positionalBackward("positionalBackward", s, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
         IMPL.positionalBackward(s, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
     }
 

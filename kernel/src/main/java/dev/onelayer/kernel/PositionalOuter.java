@@ -119,9 +119,14 @@ public final class PositionalOuter {
         Arrays.fill(ws, sp.kvOffset(), sp.tokensTransposedOffset() + 2 * sp.tokenWidth() * sp.keyLd(), 0f);
     }
 
-    /** Form 3 forward ({@link AttentionOps#positional}) with the given band products. */
+    /**
+     * Form 3 forward ({@link AttentionOps#positional}) with the given band products. Public for the
+     * vector implementation's package; checks its arguments as the facade does (IllegalArgumentException).
+     */
     public static void forward(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k,
                                float[] v, float[] out, float[] ws, Bands bands) {
+        AttentionArgs.positional("PositionalOuter.forward", sp, p, a, b, q, k, v, out, ws);
+        if (bands == null) throw new IllegalArgumentException("PositionalOuter.forward: bands is null");
         Arrays.fill(out, 0, sp.tokenFloats(), 0f);
         if (empty(sp)) return;
         ScalarAttentionOps.positionalCoupling(sp.heads(), sp.d(), a, b, ws, sp.couplingOffset());
@@ -135,10 +140,15 @@ public final class PositionalOuter {
         }
     }
 
-    /** Form 3 backward ({@link AttentionOps#positionalBackward}); dq, dk, dv all null skips them. */
+    /**
+     * Form 3 backward ({@link AttentionOps#positionalBackward}); dq, dk, dv all null skips them (all
+     * null or all given). Checks its arguments as the facade does (IllegalArgumentException).
+     */
     public static void backward(PositionalAttentionSpec sp, float[] p, float[] a, float[] b, float[] q, float[] k,
                                 float[] v, float[] dOut, float[] dP, float[] da, float[] db,
                                 float[] dq, float[] dk, float[] dv, float[] ws, Bands bands) {
+        AttentionArgs.positionalBackward("PositionalOuter.backward", sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
+        if (bands == null) throw new IllegalArgumentException("PositionalOuter.backward: bands is null");
         int d = sp.d(), H = sp.heads(), dc = sp.couplingGradOffset();
         Arrays.fill(dP, 0, sp.positionalFloats(), 0f);
         Arrays.fill(da, 0, sp.diagonalFloats(), 0f);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.onelayer.kernel.Attention;
 import dev.onelayer.kernel.LinearAttentionSpec;
 import dev.onelayer.kernel.PositionalAttentionSpec;
+import dev.onelayer.kernel.PositionalOuter;
 import dev.onelayer.kernel.ScbReadoutSpec;
 import dev.onelayer.kernel.SoftmaxAttentionSpec;
 import dev.onelayer.props.harness.Gen;
@@ -63,6 +64,32 @@ class AttentionFacadeTest {
                 new float[4], v16, new float[12], sws));
         throwsNaming("ws", () -> Attention.scbReadoutBackwardFromHidden(scb, new float[16], hid, ok, new int[] {0},
                 new float[4], new float[16], new float[12], new float[3]));
+    }
+
+    /** Form 3: input gradients all null or all given; complex buffers named with their [re,im] layout. */
+    @Test
+    void positionalRejectsBadBuffers() {
+        PositionalAttentionSpec sp = new PositionalAttentionSpec(2, 1, 5, 3, 1, true);
+        float[] p = new float[sp.positionalFloats()], a = new float[sp.diagonalFloats()], b = new float[sp.diagonalFloats()];
+        float[] x = new float[sp.tokenFloats()], dOut = new float[sp.tokenFloats()], ws = new float[sp.workspaceFloats()];
+        float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
+        float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()];
+        throwsNaming("dq, dk, dv must be all null (parameter gradients only) or all given, but dq is given, dk given, dv null",
+                () -> Attention.positionalBackward(sp, p, a, b, x, x, x, dOut, dP, da, db, dq, dk, null, ws));
+        throwsNaming("but dq is null, dk given, dv null",
+                () -> Attention.positionalBackward(sp, p, a, b, x, x, x, dOut, dP, da, db, null, dk, null, ws));
+        throwsNaming("out [B=2][T=5][d=3][re,im] needs 60",
+                () -> Attention.positional(sp, p, a, b, x, x, x, new float[sp.tokenFloats() - 1], ws));
+        throwsNaming("dOut [B=2][T=5][d=3][re,im]",
+                () -> Attention.positionalBackward(sp, p, a, b, x, x, x, new float[3], dP, da, db, null, null, null, ws));
+        throwsNaming("dv [B=2][T=5][d=3][re,im]",
+                () -> Attention.positionalBackward(sp, p, a, b, x, x, x, dOut, dP, da, db, dq, dk, new float[3], ws));
+        // The band-product driver is public (the vector implementation uses it) and checks as the facade does.
+        throwsNaming("PositionalOuter.forward: ws (workspace)", () -> PositionalOuter.forward(sp, p, a, b, x, x, x,
+                new float[sp.tokenFloats()], new float[sp.workspaceFloats() - 1], PositionalOuter.SCALAR));
+        throwsNaming("PositionalOuter.backward: the input gradients dq, dk, dv must be all null", () -> PositionalOuter.backward(sp,
+                p, a, b, x, x, x, dOut, dP, da, db, null, dk, null, ws, PositionalOuter.SCALAR));
+        throwsNaming("bands is null", () -> PositionalOuter.forward(sp, p, a, b, x, x, x, new float[sp.tokenFloats()], ws, null));
     }
 
     @Test

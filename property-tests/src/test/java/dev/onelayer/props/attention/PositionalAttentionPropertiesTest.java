@@ -25,36 +25,58 @@ class PositionalAttentionPropertiesTest {
     @Test
     void forwardAndBackwardMatchFloat64Reference() {
         for (AttentionOps ops : AttentionImpls.all()) {
-            Harness.forAll("positional/" + ops.name(), 80, PositionalAttentionPropertiesTest::dims, (d, g) -> {
-                PositionalAttentionSpec sp = spec(d);
-                float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
-                // The paper's use: q = k = v = the token sequence (aliased inputs are allowed).
-                boolean shared = g.nextBoolean();
-                float[] x = g.array(sp.tokenFloats());
-                float[] q = shared ? x : g.array(sp.tokenFloats()), k = shared ? x : g.array(sp.tokenFloats());
-                float[] v = shared ? x : g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
-                float[] ws = new float[sp.workspaceFloats()];
-                float[] out = new float[sp.tokenFloats()];
-                Arrays.fill(out, Float.NaN);
-                ops.positional(sp, p, a, b, q, k, v, out, ws);
-                PositionalRef ref = new PositionalRef(sp, FiniteDifferences.toDouble(p), FiniteDifferences.toDouble(a),
-                        FiniteDifferences.toDouble(b), FiniteDifferences.toDouble(q), FiniteDifferences.toDouble(k),
-                        FiniteDifferences.toDouble(v), FiniteDifferences.toDouble(dOut));
-                String name = ops.name() + " " + sp;
-                Bounds.check(name + " out", out, ref.out, bounds(sp, ref.outAbs));
-
-                float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
-                float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
-                for (float[] z : new float[][] {dP, da, db, dq, dk, dv}) Arrays.fill(z, Float.NaN);
-                ops.positionalBackward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
-                Bounds.check(name + " dP", dP, ref.dP, bounds(sp, ref.dPAbs));
-                Bounds.check(name + " da", da, ref.da, bounds(sp, ref.daAbs));
-                Bounds.check(name + " db", db, ref.db, bounds(sp, ref.dbAbs));
-                Bounds.check(name + " dq", dq, ref.dq, bounds(sp, ref.dqAbs));
-                Bounds.check(name + " dk", dk, ref.dk, bounds(sp, ref.dkAbs));
-                Bounds.check(name + " dv", dv, ref.dv, bounds(sp, ref.dvAbs));
-            });
+            Harness.forAll("positional/" + ops.name(), 80, PositionalAttentionPropertiesTest::dims,
+                    (d, g) -> checkReal(ops, spec(d), g));
         }
+    }
+
+    /**
+     * Sequences past two vector blocks of keys (up to 2 * 16 = 32 with 512-bit vectors): the band
+     * products' long-key paths (full two-vector key blocks in dots, four-row blocks with long bands in
+     * rows and cols), which the short cases above (T <= 20) never reach. Few cases: the reference is
+     * O(B T^2 H d^2).
+     */
+    @Test
+    void longSequencesMatchFloat64Reference() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("positional/long/" + ops.name(), 8, PositionalAttentionPropertiesTest::longDims,
+                    (d, g) -> checkReal(ops, spec(d), g));
+            Harness.forAll("positional/complex/long/" + ops.name(), 8, PositionalAttentionPropertiesTest::longDims,
+                    (d, g) -> checkComplex(ops, complexSpec(d), g));
+        }
+    }
+
+    private static int[] longDims(Gen g) {
+        return new int[] {g.dim(1, 2), g.dim(1, 3), g.dim(33, 70), g.dim(1, 6), g.dim(0, 2)};
+    }
+
+    private static void checkReal(AttentionOps ops, PositionalAttentionSpec sp, Gen g) {
+        float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+        // The paper's use: q = k = v = the token sequence (aliased inputs are allowed).
+        boolean shared = g.nextBoolean();
+        float[] x = g.array(sp.tokenFloats());
+        float[] q = shared ? x : g.array(sp.tokenFloats()), k = shared ? x : g.array(sp.tokenFloats());
+        float[] v = shared ? x : g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
+        float[] ws = new float[sp.workspaceFloats()];
+        float[] out = new float[sp.tokenFloats()];
+        Arrays.fill(out, Float.NaN);
+        ops.positional(sp, p, a, b, q, k, v, out, ws);
+        PositionalRef ref = new PositionalRef(sp, FiniteDifferences.toDouble(p), FiniteDifferences.toDouble(a),
+                FiniteDifferences.toDouble(b), FiniteDifferences.toDouble(q), FiniteDifferences.toDouble(k),
+                FiniteDifferences.toDouble(v), FiniteDifferences.toDouble(dOut));
+        String name = ops.name() + " " + sp;
+        Bounds.check(name + " out", out, ref.out, bounds(sp, ref.outAbs));
+
+        float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
+        float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
+        for (float[] z : new float[][] {dP, da, db, dq, dk, dv}) Arrays.fill(z, Float.NaN);
+        ops.positionalBackward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
+        Bounds.check(name + " dP", dP, ref.dP, bounds(sp, ref.dPAbs));
+        Bounds.check(name + " da", da, ref.da, bounds(sp, ref.daAbs));
+        Bounds.check(name + " db", db, ref.db, bounds(sp, ref.dbAbs));
+        Bounds.check(name + " dq", dq, ref.dq, bounds(sp, ref.dqAbs));
+        Bounds.check(name + " dk", dk, ref.dk, bounds(sp, ref.dkAbs));
+        Bounds.check(name + " dv", dv, ref.dv, bounds(sp, ref.dvAbs));
     }
 
     @Test
@@ -117,37 +139,39 @@ class PositionalAttentionPropertiesTest {
     @Test
     void complexForwardAndBackwardMatchFloat64Reference() {
         for (AttentionOps ops : AttentionImpls.all()) {
-            Harness.forAll("positional/complex/" + ops.name(), 60, PositionalAttentionPropertiesTest::dims, (d, g) -> {
-                PositionalAttentionSpec sp = complexSpec(d);
-                float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
-                boolean shared = g.nextBoolean();
-                float[] x = g.array(sp.tokenFloats());
-                float[] q = shared ? x : g.array(sp.tokenFloats()), k = shared ? x : g.array(sp.tokenFloats());
-                float[] v = shared ? x : g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
-                float[] ws = new float[sp.workspaceFloats()];
-                float[] out = new float[sp.tokenFloats()];
-                Arrays.fill(out, Float.NaN);
-                ops.positional(sp, p, a, b, q, k, v, out, ws);
-                PositionalComplexRef ref = new PositionalComplexRef(sp, FiniteDifferences.toDouble(p), FiniteDifferences.toDouble(a),
-                        FiniteDifferences.toDouble(b), FiniteDifferences.toDouble(q), FiniteDifferences.toDouble(k),
-                        FiniteDifferences.toDouble(v), FiniteDifferences.toDouble(dOut));
-                PositionalAttentionSpec real = PositionalComplexRef.realSpec(sp);
-                String name = ops.name() + " " + sp;
-                // Each complex product is two real ones, so each real term of the reference is one of the kernel's.
-                Bounds.check(name + " out", out, ref.out, bounds(real, ref.outAbs));
-
-                float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
-                float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
-                for (float[] z : new float[][] {dP, da, db, dq, dk, dv}) Arrays.fill(z, Float.NaN);
-                ops.positionalBackward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
-                Bounds.check(name + " dP", dP, ref.dP, bounds(real, ref.dPAbs));
-                Bounds.check(name + " da", da, ref.da, bounds(real, ref.daAbs));
-                Bounds.check(name + " db", db, ref.db, bounds(real, ref.dbAbs));
-                Bounds.check(name + " dq", dq, ref.dq, bounds(real, ref.dqAbs));
-                Bounds.check(name + " dk", dk, ref.dk, bounds(real, ref.dkAbs));
-                Bounds.check(name + " dv", dv, ref.dv, bounds(real, ref.dvAbs));
-            });
+            Harness.forAll("positional/complex/" + ops.name(), 60, PositionalAttentionPropertiesTest::dims,
+                    (d, g) -> checkComplex(ops, complexSpec(d), g));
         }
+    }
+
+    private static void checkComplex(AttentionOps ops, PositionalAttentionSpec sp, Gen g) {
+        float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+        boolean shared = g.nextBoolean();
+        float[] x = g.array(sp.tokenFloats());
+        float[] q = shared ? x : g.array(sp.tokenFloats()), k = shared ? x : g.array(sp.tokenFloats());
+        float[] v = shared ? x : g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
+        float[] ws = new float[sp.workspaceFloats()];
+        float[] out = new float[sp.tokenFloats()];
+        Arrays.fill(out, Float.NaN);
+        ops.positional(sp, p, a, b, q, k, v, out, ws);
+        PositionalComplexRef ref = new PositionalComplexRef(sp, FiniteDifferences.toDouble(p), FiniteDifferences.toDouble(a),
+                FiniteDifferences.toDouble(b), FiniteDifferences.toDouble(q), FiniteDifferences.toDouble(k),
+                FiniteDifferences.toDouble(v), FiniteDifferences.toDouble(dOut));
+        PositionalAttentionSpec real = PositionalComplexRef.realSpec(sp);
+        String name = ops.name() + " " + sp;
+        // Each complex product is two real ones, so each real term of the reference is one of the kernel's.
+        Bounds.check(name + " out", out, ref.out, bounds(real, ref.outAbs));
+
+        float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
+        float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
+        for (float[] z : new float[][] {dP, da, db, dq, dk, dv}) Arrays.fill(z, Float.NaN);
+        ops.positionalBackward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
+        Bounds.check(name + " dP", dP, ref.dP, bounds(real, ref.dPAbs));
+        Bounds.check(name + " da", da, ref.da, bounds(real, ref.daAbs));
+        Bounds.check(name + " db", db, ref.db, bounds(real, ref.dbAbs));
+        Bounds.check(name + " dq", dq, ref.dq, bounds(real, ref.dqAbs));
+        Bounds.check(name + " dk", dk, ref.dk, bounds(real, ref.dkAbs));
+        Bounds.check(name + " dv", dv, ref.dv, bounds(real, ref.dvAbs));
     }
 
     /** Without dq, dk, dv (the tokens are data) the parameter gradients are the same bits as with them. */

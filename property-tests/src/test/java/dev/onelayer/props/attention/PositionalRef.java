@@ -63,9 +63,26 @@ final class PositionalRef {
         abs[i] += Math.abs(term);
     }
 
-    /** Roundings along a result: sums over heads (the coupling C), d, d, keys, and the batch for shared parameters. */
+    /**
+     * Roundings along a result, an upper bound on the longest chain any term passes through in the kernels
+     * (form 3 through the outer products, PositionalOuter; H heads, T keys, B batch, n = outerFloats()):
+     * <ul>
+     *   <li>C = sum_h a_h b_h^T: H; every result below starts from it.</li>
+     *   <li>out: KV_s = k_s v_s^T (1), M_t = sum over at most T keys (T), q_tc C[c][i] (1), sum over c (d):
+     *       H + T + d + 2.</li>
+     *   <li>dP[t,s] = sum over the batch of <dM_t, KV_s>: dM_t = q_t dOut_t^T o C (2), KV_s (1), an FMA chain
+     *       over the n outer-product floats (n), the batch (B): H + n + B + 3.</li>
+     *   <li>da, db: dC sums q g o M_t (M: T, +2) over rows and batch (T B), then a sum over d: T B + T + d + 3.</li>
+     *   <li>dq: sum over i (d) of C g M_t: H + T + d + 2; dk, dv: dKV_s = sum over at most T rows of P dM_t (T, dM: 2),
+     *       then a sum over d: H + T + d + 3.</li>
+     * </ul>
+     * The sum below bounds each: T (T+1)/2 max(1, B) + 8 >= T B + T + 3 for T >= 1 (it is the pair count of
+     * the pair-by-pair form, kept), H + 2d + n covers the heads, the d sums and the outer-product chain.
+     * Complex specs are checked with {@link PositionalComplexRef#realSpec} (width 2d), whose n = 4 d^2
+     * exceeds the complex chain over the 2 d^2 (re, im) floats.
+     */
     static int roundings(PositionalAttentionSpec sp) {
-        return sp.heads() + 2 * sp.d() + sp.seqLen() * (sp.seqLen() + 1) / 2 * Math.max(1, sp.batch()) + 8;
+        return sp.heads() + 2 * sp.d() + sp.outerFloats() + sp.seqLen() * (sp.seqLen() + 1) / 2 * Math.max(1, sp.batch()) + 8;
     }
 
     static double loss(PositionalAttentionSpec sp, double[] p, double[] a, double[] b, double[] q, double[] k, double[] v,
