@@ -1,5 +1,6 @@
 package dev.onelayer.model.icar;
 
+import dev.onelayer.kernel.CausalLaneAttention;
 import dev.onelayer.kernel.Kernels;
 import dev.onelayer.model.core.Param;
 import dev.onelayer.model.core.Params;
@@ -31,9 +32,11 @@ import dev.onelayer.model.train.Model;
  * e_t is 0; the repo's residual) and the non-augmented one applies {@code Wr in R^{d x D}}.
  * Left out from the repo either way: biases.
  *
- * <p>Work per chunk is head by head (Q, K, V of one head for the whole chunk, then per example
- * n x n score blocks through {@link Kernels#gemm}), so memory does not grow with H; the backward
- * recomputes the head's projections and scores instead of saving them.
+ * <p>Work per chunk is head by head: Q, K, V of one head for the whole chunk through
+ * {@link Kernels#gemm}, moved to the lane-major layout ([n][Dh][chunk], the chunk's examples in
+ * the SIMD lanes), then the causal pairs s &lt;= t of all examples at once through
+ * {@link CausalLaneAttention}. Memory does not grow with H; the backward recomputes the head's
+ * projections and scores (a sixth of its work) instead of saving H n^2 floats per example.
  */
 public final class GeneralAttentionModel implements Model<SequenceBatch> {
 
@@ -208,19 +211,23 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wv.offset() + wo0, width, 0f, vv, 0, headWidth);
     }
 
-    /** alpha = (q k^T / sqrt(Dh)) * pi, causal, for example i of the chunk; the raw score into {@code s}. */
-    private void scores(float[] q, float[] k, int i, float[] pi, int h, float[] s, float[] alpha) {
-        int o = i * n * headWidth;
-        Kernels.gemm(false, true, n, n, headWidth, invSqrt, q, o, headWidth, k, o, headWidth, 0f, s, 0, n);
-        for (int t = 0; t < n; t++) {
-            int row = t * n;
-            if (pi == null) {
-                for (int c = 0; c <= t; c++) alpha[row + c] = s[row + c];
-            } else {
-                int pr = h * n * n + row;
-                for (int c = 0; c <= t; c++) alpha[row + c] = s[row + c] * pi[pr + c];
+    /** Row-major [m][n][Dh] to lane-major [n][Dh][m] (element (i, t, c) to (t Dh + c) m + i). */
+    private void toLanes(float[] src, float[] dst, int m) {
+        for (int i = 0; i < m; i++) {
+            for (int t = 0; t < n; t++) {
+                int so = (i * n + t) * headWidth, dso = t * headWidth * m + i;
+                for (int c = 0; c < headWidth; c++) dst[dso + c * m] = src[so + c];
             }
-            java.util.Arrays.fill(alpha, row + t + 1, row + n, 0f);
+        }
+    }
+
+    /** Lane-major [n][Dh][m] back to row-major [m][n][Dh]. */
+    private void fromLanes(float[] src, float[] dst, int m) {
+        for (int i = 0; i < m; i++) {
+            for (int t = 0; t < n; t++) {
+                int dso = (i * n + t) * headWidth, so = t * headWidth * m + i;
+                for (int c = 0; c < headWidth; c++) dst[dso + c] = src[so + c * m];
+            }
         }
     }
 
@@ -236,16 +243,17 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
             positional(pi, ws.floats("qp", n * hd), ws.floats("kp", n * hd));
         }
         float[] q = ws.floats("q", rows * headWidth), k = ws.floats("k", rows * headWidth), vv = ws.floats("v", rows * headWidth);
-        float[] s = ws.floats("S", n * n), alpha = ws.floats("alpha", n * n);
-        float[] osum = ws.zeroedFloats("O", rows * headWidth);
+        float[] qL = ws.floats("qL", rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
+        float[] oL = ws.zeroedFloats("oL", rows * headWidth);
         for (int h = 0; h < heads; h++) {
             project(x, m, h, q, k, vv);
-            for (int i = 0; i < m; i++) {
-                scores(q, k, i, pi, h, s, alpha);
-                int o = i * n * headWidth;
-                Kernels.gemm(false, false, n, headWidth, n, 1f, alpha, 0, n, vv, o, headWidth, 1f, osum, o, headWidth);
-            }
+            toLanes(q, qL, m);
+            toLanes(k, kL, m);
+            toLanes(vv, vL, m);
+            CausalLaneAttention.forward(n, headWidth, m, invSqrt, qL, kL, vL, pi, h * n * n, oL);
         }
+        float[] osum = ws.floats("O", rows * headWidth);
+        fromLanes(oL, osum, m);
         float[] pred = ws.floats("pred", rows * d);
         float[] v = params.values();
         if (!layerNorm) {
@@ -319,32 +327,21 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         float[] dPi = augmented ? null : ws.zeroedFloats("dPi", heads * n * n);
         float[] q = ws.floats("q", rows * headWidth), k = ws.floats("k", rows * headWidth), vv = ws.floats("v", rows * headWidth);
         float[] dq = ws.floats("dq", rows * headWidth), dk = ws.floats("dk", rows * headWidth), dv = ws.floats("dv", rows * headWidth);
-        float[] s = ws.floats("S", n * n), alpha = ws.floats("alpha", n * n), dA = ws.floats("dA", n * n);
+        float[] qL = ws.floats("qL", rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
+        float[] dOL = ws.floats("dOL", rows * headWidth), dqL = ws.floats("dqL", rows * headWidth);
+        float[] dkL = ws.floats("dkL", rows * headWidth), dvL = ws.floats("dvL", rows * headWidth);
+        float[] attnWs = ws.floats("attnWs", CausalLaneAttention.workspaceFloats(n, m));
+        toLanes(dO, dOL, m);
         for (int h = 0; h < heads; h++) {
             project(x, m, h, q, k, vv);
-            for (int i = 0; i < m; i++) {
-                int o = i * n * headWidth;
-                scores(q, k, i, pi, h, s, alpha);
-                // out_i += alpha V: dalpha = dO V^T (causal part), dV = alpha^T dO.
-                Kernels.gemm(false, true, n, n, headWidth, 1f, dO, o, headWidth, vv, o, headWidth, 0f, dA, 0, n);
-                Kernels.gemm(true, false, n, headWidth, n, 1f, alpha, 0, n, dO, o, headWidth, 0f, dv, o, headWidth);
-                for (int t = 0; t < n; t++) {
-                    int row = t * n;
-                    if (pi != null) {
-                        int pr = h * n * n + row;
-                        for (int c = 0; c <= t; c++) {
-                            dPi[pr + c] += dA[row + c] * s[row + c];
-                            dA[row + c] *= pi[pr + c] * invSqrt;
-                        }
-                    } else {
-                        for (int c = 0; c <= t; c++) dA[row + c] *= invSqrt;
-                    }
-                    java.util.Arrays.fill(dA, row + t + 1, row + n, 0f);
-                }
-                // score = q k^T / sqrt(Dh): dq = dS k, dk = dS^T q (dA now holds dS / sqrt(Dh)).
-                Kernels.gemm(false, false, n, headWidth, n, 1f, dA, 0, n, k, o, headWidth, 0f, dq, o, headWidth);
-                Kernels.gemm(true, false, n, headWidth, n, 1f, dA, 0, n, q, o, headWidth, 0f, dk, o, headWidth);
-            }
+            toLanes(q, qL, m);
+            toLanes(k, kL, m);
+            toLanes(vv, vL, m);
+            // out += alpha V with alpha = (q k^T / sqrt(Dh)) * pi: dq, dk, dv and dPi += dalpha * score.
+            CausalLaneAttention.backward(n, headWidth, m, invSqrt, qL, kL, vL, pi, h * n * n, dOL, dqL, dkL, dvL, dPi, attnWs);
+            fromLanes(dqL, dq, m);
+            fromLanes(dkL, dk, m);
+            fromLanes(dvL, dv, m);
             int w0 = h * headWidth * width;
             Kernels.gemm(true, false, headWidth, width, rows, 1f, dq, 0, headWidth, x, 0, width, 1f, grad, wq.offset() + w0, width);
             Kernels.gemm(true, false, headWidth, width, rows, 1f, dk, 0, headWidth, x, 0, width, 1f, grad, wk.offset() + w0, width);
