@@ -2,8 +2,9 @@ package dev.onelayer.kernel;
 
 /**
  * Causal softmax-free attention of one head over a block of b sequences laid out lane-major:
- * every token array is {@code [n][dh][b]} (position, feature, example), so element
- * {@code (t, c, i)} is at {@code (t dh + c) b + i}. The reference code's general one-layer
+ * every token array holds the block at {@code off} as {@code [dh][n][b]} (feature, position,
+ * example), so element {@code (t, c, i)} is at {@code off + (c n + t) b + i} (a projection {@code Q = W X} of the whole block
+ * is then one GEMM with X stored as [D][n b]). The reference code's general one-layer
  * models (Sander et al. 2024, icar.md section 5) per head:
  * <pre>
  *   S_i[t,s]  = scale (q_{t,i} . k_{s,i}),   alpha_i[t,s] = S_i[t,s] pi[t,s],      s &lt;= t
@@ -28,15 +29,15 @@ public final class CausalLaneAttention {
 
         String name();
 
-        /** {@code out[t][c][i] += sum_{s <= t} alpha_i[t,s] v[s][c][i]} (class docs). */
-        void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, float[] pi, int piOff, float[] out);
+        /** {@code out[c][t][i] += sum_{s <= t} alpha_i[t,s] v[c][s][i]} (class docs). */
+        void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff, float[] out);
 
         /**
          * Overwrites dq, dk, dv (lane-major) with the gradients of {@code <dOut, out>} and, when pi
          * is not null, adds {@code sum_i dOut_{t,i} . v_{s,i} S_i[t,s]} to {@code dPi[piOff + t n + s]}
          * for s &lt;= t; {@code ws} holds at least {@link #workspaceFloats} floats.
          */
-        void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, float[] pi, int piOff,
+        void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
                       float[] dOut, float[] dq, float[] dk, float[] dv, float[] dPi, float[] ws);
     }
 
@@ -48,14 +49,14 @@ public final class CausalLaneAttention {
         }
 
         @Override
-        public void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, float[] pi, int piOff, float[] out) {
-            forwardLanes(n, dh, b, scale, q, k, v, pi, piOff, out, 0, b);
+        public void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff, float[] out) {
+            forwardLanes(n, dh, b, scale, q, k, v, off, pi, piOff, out, 0, b);
         }
 
         @Override
-        public void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, float[] pi, int piOff,
+        public void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
                              float[] dOut, float[] dq, float[] dk, float[] dv, float[] dPi, float[] ws) {
-            backwardLanes(n, dh, b, scale, q, k, v, pi, piOff, dOut, dq, dk, dv, ws, 0, b);
+            backwardLanes(n, dh, b, scale, q, k, v, off, pi, piOff, dOut, dq, dk, dv, ws, 0, b);
             if (pi == null) return;
             int p = 2 * triangle(n) * b;
             for (int t = 0; t < n; t++) {
@@ -90,43 +91,45 @@ public final class CausalLaneAttention {
     }
 
     /** {@link Ops#forward} through the chosen implementation, with argument checks. */
-    public static void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, float[] pi, int piOff, float[] out) {
-        check(n, dh, b, pi, piOff, q, k, v, out);
-        IMPL.forward(n, dh, b, scale, q, k, v, pi, piOff, out);
+    public static void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff, float[] out) {
+        check(n, dh, b, off, pi, piOff, q, k, v, out);
+        IMPL.forward(n, dh, b, scale, q, k, v, off, pi, piOff, out);
     }
 
     /** {@link Ops#backward} through the chosen implementation, with argument checks. */
-    public static void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, float[] pi, int piOff,
+    public static void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
                                 float[] dOut, float[] dq, float[] dk, float[] dv, float[] dPi, float[] ws) {
-        check(n, dh, b, pi, piOff, q, k, v, dOut, dq, dk, dv);
+        check(n, dh, b, off, pi, piOff, q, k, v, dOut, dq, dk, dv);
         if (pi != null && (dPi == null || dPi.length < piOff + n * n)) throw new IllegalArgumentException("CausalLaneAttention: dPi too short");
         if (ws == null || ws.length < workspaceFloats(n, b)) throw new IllegalArgumentException("CausalLaneAttention: workspace too short");
-        IMPL.backward(n, dh, b, scale, q, k, v, pi, piOff, dOut, dq, dk, dv, dPi, ws);
+        IMPL.backward(n, dh, b, scale, q, k, v, off, pi, piOff, dOut, dq, dk, dv, dPi, ws);
     }
 
-    private static void check(int n, int dh, int b, float[] pi, int piOff, float[]... tokens) {
-        if (n < 0 || dh < 0 || b < 0 || piOff < 0) {
-            throw new IllegalArgumentException("CausalLaneAttention: n=" + n + ", dh=" + dh + ", b=" + b + ", piOff=" + piOff + " must be >= 0");
+    private static void check(int n, int dh, int b, int off, float[] pi, int piOff, float[]... tokens) {
+        if (n < 0 || dh < 0 || b < 0 || off < 0 || piOff < 0) {
+            throw new IllegalArgumentException("CausalLaneAttention: n=" + n + ", dh=" + dh + ", b=" + b + ", off=" + off + ", piOff=" + piOff
+                    + " must be >= 0");
         }
-        long need = (long) n * dh * b;
+        long need = off + (long) n * dh * b;
         for (float[] a : tokens) {
-            if (a == null || a.length < need) throw new IllegalArgumentException("CausalLaneAttention: a token array is shorter than n dh b = " + need);
+            if (a == null || a.length < need) throw new IllegalArgumentException("CausalLaneAttention: a token array is shorter than off + n dh b = " + need);
         }
         if (pi != null && pi.length < piOff + (long) n * n) throw new IllegalArgumentException("CausalLaneAttention: pi too short");
     }
 
     /** Forward for lanes [from, to) with scalar arithmetic (per lane the same FMA sequence as the vector path). */
-    public static void forwardLanes(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, float[] pi, int piOff,
+    public static void forwardLanes(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
                                     float[] out, int from, int to) {
+        int nb = n * b;
         for (int i = from; i < to; i++) {
             for (int t = 0; t < n; t++) {
-                int tq = t * dh * b + i;
+                int tq = off + t * b + i;
                 for (int s = 0; s <= t; s++) {
-                    int sk = s * dh * b + i;
+                    int sk = off + s * b + i;
                     float sc = 0f;
-                    for (int c = 0; c < dh; c++) sc = Math.fma(q[tq + c * b], k[sk + c * b], sc);
+                    for (int c = 0; c < dh; c++) sc = Math.fma(q[tq + c * nb], k[sk + c * nb], sc);
                     float a = (sc * scale) * (pi == null ? 1f : pi[piOff + t * n + s]);
-                    for (int c = 0; c < dh; c++) out[tq + c * b] = Math.fma(a, v[sk + c * b], out[tq + c * b]);
+                    for (int c = 0; c < dh; c++) out[tq + c * nb] = Math.fma(a, v[sk + c * nb], out[tq + c * nb]);
                 }
             }
         }
@@ -136,20 +139,20 @@ public final class CausalLaneAttention {
      * Backward for lanes [from, to) with scalar arithmetic: dq, dk, dv of those lanes, and alpha,
      * dS and the dPi terms {@code dA S} into the workspace ([pairs][b] each: alpha, dS, dPi terms).
      */
-    public static void backwardLanes(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, float[] pi, int piOff,
+    public static void backwardLanes(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
                                      float[] dOut, float[] dq, float[] dk, float[] dv, float[] ws, int from, int to) {
-        int tri = triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri;
+        int tri = triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri, nb = n * b;
         for (int i = from; i < to; i++) {
             // Pass 1, row by row: S and dA = dOut_t . v_s, then dq_t = sum_s dS k_s.
             for (int t = 0; t < n; t++) {
-                int tq = t * dh * b + i;
-                for (int c = 0; c < dh; c++) dq[tq + c * b] = 0f;
+                int tq = off + t * b + i;
+                for (int c = 0; c < dh; c++) dq[tq + c * nb] = 0f;
                 for (int s = 0; s <= t; s++) {
-                    int sk = s * dh * b + i, ts = (t * (t + 1) / 2 + s) * b + i;
+                    int sk = off + s * b + i, ts = (t * (t + 1) / 2 + s) * b + i;
                     float sc = 0f, da = 0f;
                     for (int c = 0; c < dh; c++) {
-                        sc = Math.fma(q[tq + c * b], k[sk + c * b], sc);
-                        da = Math.fma(dOut[tq + c * b], v[sk + c * b], da);
+                        sc = Math.fma(q[tq + c * nb], k[sk + c * nb], sc);
+                        da = Math.fma(dOut[tq + c * nb], v[sk + c * nb], da);
                     }
                     sc *= scale;
                     float p = pi == null ? 1f : pi[piOff + t * n + s];
@@ -157,22 +160,22 @@ public final class CausalLaneAttention {
                     ws[wa + ts] = sc * p;
                     ws[wd + ts] = ds;
                     ws[wp + ts] = da * sc;
-                    for (int c = 0; c < dh; c++) dq[tq + c * b] = Math.fma(ds, k[sk + c * b], dq[tq + c * b]);
+                    for (int c = 0; c < dh; c++) dq[tq + c * nb] = Math.fma(ds, k[sk + c * nb], dq[tq + c * nb]);
                 }
             }
             // Pass 2, column by column: dk_s = sum_t dS q_t, dv_s = sum_t alpha dOut_t.
             for (int s = 0; s < n; s++) {
-                int sk = s * dh * b + i;
+                int sk = off + s * b + i;
                 for (int c = 0; c < dh; c++) {
-                    dk[sk + c * b] = 0f;
-                    dv[sk + c * b] = 0f;
+                    dk[sk + c * nb] = 0f;
+                    dv[sk + c * nb] = 0f;
                 }
                 for (int t = s; t < n; t++) {
-                    int tq = t * dh * b + i, ts = (t * (t + 1) / 2 + s) * b + i;
+                    int tq = off + t * b + i, ts = (t * (t + 1) / 2 + s) * b + i;
                     float ds = ws[wd + ts], a = ws[wa + ts];
                     for (int c = 0; c < dh; c++) {
-                        dk[sk + c * b] = Math.fma(ds, q[tq + c * b], dk[sk + c * b]);
-                        dv[sk + c * b] = Math.fma(a, dOut[tq + c * b], dv[sk + c * b]);
+                        dk[sk + c * nb] = Math.fma(ds, q[tq + c * nb], dk[sk + c * nb]);
+                        dv[sk + c * nb] = Math.fma(a, dOut[tq + c * nb], dv[sk + c * nb]);
                     }
                 }
             }

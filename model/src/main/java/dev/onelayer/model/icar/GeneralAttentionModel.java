@@ -32,9 +32,9 @@ import dev.onelayer.model.train.Model;
  * e_t is 0; the repo's residual) and the non-augmented one applies {@code Wr in R^{d x D}}.
  * Left out from the repo either way: biases.
  *
- * <p>Work per chunk is head by head: Q, K, V of one head for the whole chunk through
- * {@link Kernels#gemm}, moved to the lane-major layout ([n][Dh][chunk], the chunk's examples in
- * the SIMD lanes), then the causal pairs s &lt;= t of all examples at once through
+ * <p>Work per chunk is head by head: Q, K, V of one head for the whole chunk as one
+ * {@link Kernels#gemm} each from the tokens in the lane-major layout ([D][n][chunk], the chunk's
+ * examples in the SIMD lanes, transposed once per chunk), then the causal pairs s &lt;= t of all examples at once through
  * {@link CausalLaneAttention}. Memory does not grow with H; the backward recomputes the head's
  * projections and scores (a sixth of its work) instead of saving H n^2 floats per example.
  */
@@ -202,31 +202,52 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         return out;
     }
 
-    /** q, k, v of head h for the chunk ([m n][Dh] each). */
-    private void project(float[] x, int m, int h, float[] q, float[] k, float[] vv) {
-        float[] v = params.values();
-        int rows = m * n, wo0 = h * headWidth * width;
-        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wq.offset() + wo0, width, 0f, q, 0, headWidth);
-        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wk.offset() + wo0, width, 0f, k, 0, headWidth);
-        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wv.offset() + wo0, width, 0f, vv, 0, headWidth);
+    /** Examples per lane group: one to four SIMD vectors of lanes. */
+    private static final int GROUP = 16;
+
+    /** Examples in the lane group starting at example g0 of a chunk of m. */
+    private static int groupSize(int g0, int m) {
+        return Math.min(GROUP, m - g0);
     }
 
-    /** Row-major [m][n][Dh] to lane-major [n][Dh][m] (element (i, t, c) to (t Dh + c) m + i). */
-    private void toLanes(float[] src, float[] dst, int m) {
-        for (int i = 0; i < m; i++) {
-            for (int t = 0; t < n; t++) {
-                int so = (i * n + t) * headWidth, dso = t * headWidth * m + i;
-                for (int c = 0; c < headWidth; c++) dst[dso + c * m] = src[so + c];
+    /** q, k, v of head h, lane-major, from the lane-major tokens xL: per group Q_g = Wq_h X_g, one GEMM each. */
+    private void project(float[] xL, int m, int h, float[] q, float[] k, float[] vv) {
+        float[] v = params.values();
+        int wo0 = h * headWidth * width;
+        for (int g0 = 0; g0 < m; g0 += GROUP) {
+            int cols = n * groupSize(g0, m), xo = g0 * n * width, o = g0 * n * headWidth;
+            Kernels.gemm(false, false, headWidth, cols, width, 1f, v, wq.offset() + wo0, width, xL, xo, cols, 0f, q, o, cols);
+            Kernels.gemm(false, false, headWidth, cols, width, 1f, v, wk.offset() + wo0, width, xL, xo, cols, 0f, k, o, cols);
+            Kernels.gemm(false, false, headWidth, cols, width, 1f, v, wv.offset() + wo0, width, xL, xo, cols, 0f, vv, o, cols);
+        }
+    }
+
+    /**
+     * Row-major [m][n][cols] to lane-major: groups of {@link #GROUP} examples, group g0 at
+     * {@code g0 n cols} as [cols][n][group size] (each group contiguous, so the attention of one
+     * group stays within a few pages and in cache).
+     */
+    private void toLanes(float[] src, float[] dst, int m, int cols) {
+        for (int g0 = 0; g0 < m; g0 += GROUP) {
+            int bg = groupSize(g0, m), base = g0 * n * cols;
+            for (int i = 0; i < bg; i++) {
+                for (int t = 0; t < n; t++) {
+                    int so = ((g0 + i) * n + t) * cols, dso = base + t * bg + i;
+                    for (int c = 0; c < cols; c++) dst[dso + c * n * bg] = src[so + c];
+                }
             }
         }
     }
 
-    /** Lane-major [n][Dh][m] back to row-major [m][n][Dh]. */
-    private void fromLanes(float[] src, float[] dst, int m) {
-        for (int i = 0; i < m; i++) {
-            for (int t = 0; t < n; t++) {
-                int dso = (i * n + t) * headWidth, so = t * headWidth * m + i;
-                for (int c = 0; c < headWidth; c++) dst[dso + c] = src[so + c * m];
+    /** Lane-major groups back to row-major [m][n][cols]. */
+    private void fromLanes(float[] src, float[] dst, int m, int cols) {
+        for (int g0 = 0; g0 < m; g0 += GROUP) {
+            int bg = groupSize(g0, m), base = g0 * n * cols;
+            for (int i = 0; i < bg; i++) {
+                for (int t = 0; t < n; t++) {
+                    int dso = ((g0 + i) * n + t) * cols, so = base + t * bg + i;
+                    for (int c = 0; c < cols; c++) dst[dso + c] = src[so + c * n * bg];
+                }
             }
         }
     }
@@ -242,18 +263,18 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
             pi = ws.floats("pi", heads * n * n);
             positional(pi, ws.floats("qp", n * hd), ws.floats("kp", n * hd));
         }
-        float[] q = ws.floats("q", rows * headWidth), k = ws.floats("k", rows * headWidth), vv = ws.floats("v", rows * headWidth);
+        float[] xL = ws.floats("XL", rows * width);
+        toLanes(x, xL, m, width);
         float[] qL = ws.floats("qL", rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
         float[] oL = ws.zeroedFloats("oL", rows * headWidth);
         for (int h = 0; h < heads; h++) {
-            project(x, m, h, q, k, vv);
-            toLanes(q, qL, m);
-            toLanes(k, kL, m);
-            toLanes(vv, vL, m);
-            CausalLaneAttention.forward(n, headWidth, m, invSqrt, qL, kL, vL, pi, h * n * n, oL);
+            project(xL, m, h, qL, kL, vL);
+            for (int g0 = 0; g0 < m; g0 += GROUP) {
+                CausalLaneAttention.forward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n * headWidth, pi, h * n * n, oL);
+            }
         }
         float[] osum = ws.floats("O", rows * headWidth);
-        fromLanes(oL, osum, m);
+        fromLanes(oL, osum, m, headWidth);
         float[] pred = ws.floats("pred", rows * d);
         float[] v = params.values();
         if (!layerNorm) {
@@ -325,27 +346,24 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
 
         float[] pi = augmented ? null : ws.saved("pi");
         float[] dPi = augmented ? null : ws.zeroedFloats("dPi", heads * n * n);
-        float[] q = ws.floats("q", rows * headWidth), k = ws.floats("k", rows * headWidth), vv = ws.floats("v", rows * headWidth);
-        float[] dq = ws.floats("dq", rows * headWidth), dk = ws.floats("dk", rows * headWidth), dv = ws.floats("dv", rows * headWidth);
+        float[] xL = ws.saved("XL");
         float[] qL = ws.floats("qL", rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
         float[] dOL = ws.floats("dOL", rows * headWidth), dqL = ws.floats("dqL", rows * headWidth);
         float[] dkL = ws.floats("dkL", rows * headWidth), dvL = ws.floats("dvL", rows * headWidth);
-        float[] attnWs = ws.floats("attnWs", CausalLaneAttention.workspaceFloats(n, m));
-        toLanes(dO, dOL, m);
+        float[] attnWs = ws.floats("attnWs", CausalLaneAttention.workspaceFloats(n, Math.min(GROUP, m)));
+        toLanes(dO, dOL, m, headWidth);
         for (int h = 0; h < heads; h++) {
-            project(x, m, h, q, k, vv);
-            toLanes(q, qL, m);
-            toLanes(k, kL, m);
-            toLanes(vv, vL, m);
-            // out += alpha V with alpha = (q k^T / sqrt(Dh)) * pi: dq, dk, dv and dPi += dalpha * score.
-            CausalLaneAttention.backward(n, headWidth, m, invSqrt, qL, kL, vL, pi, h * n * n, dOL, dqL, dkL, dvL, dPi, attnWs);
-            fromLanes(dqL, dq, m);
-            fromLanes(dkL, dk, m);
-            fromLanes(dvL, dv, m);
+            project(xL, m, h, qL, kL, vL);
             int w0 = h * headWidth * width;
-            Kernels.gemm(true, false, headWidth, width, rows, 1f, dq, 0, headWidth, x, 0, width, 1f, grad, wq.offset() + w0, width);
-            Kernels.gemm(true, false, headWidth, width, rows, 1f, dk, 0, headWidth, x, 0, width, 1f, grad, wk.offset() + w0, width);
-            Kernels.gemm(true, false, headWidth, width, rows, 1f, dv, 0, headWidth, x, 0, width, 1f, grad, wv.offset() + w0, width);
+            for (int g0 = 0; g0 < m; g0 += GROUP) {
+                int bg = groupSize(g0, m), cols = n * bg, o = g0 * n * headWidth, xo = g0 * n * width;
+                // out += alpha V with alpha = (q k^T / sqrt(Dh)) * pi: dq, dk, dv and dPi += dalpha * score.
+                CausalLaneAttention.backward(n, headWidth, bg, invSqrt, qL, kL, vL, o, pi, h * n * n, dOL, dqL, dkL, dvL, dPi, attnWs);
+                // Q_g = Wq_h X_g: dWq_h += dQ_g X_g^T (rows of length n bg).
+                Kernels.gemm(false, true, headWidth, width, cols, 1f, dqL, o, cols, xL, xo, cols, 1f, grad, wq.offset() + w0, width);
+                Kernels.gemm(false, true, headWidth, width, cols, 1f, dkL, o, cols, xL, xo, cols, 1f, grad, wk.offset() + w0, width);
+                Kernels.gemm(false, true, headWidth, width, cols, 1f, dvL, o, cols, xL, xo, cols, 1f, grad, wv.offset() + w0, width);
+            }
         }
         if (augmented) return;
         positionalBackward(ws, grad, pi, dPi, hd, v);
