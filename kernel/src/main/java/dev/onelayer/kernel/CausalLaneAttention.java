@@ -2,10 +2,10 @@ package dev.onelayer.kernel;
 
 /**
  * Causal softmax-free attention of one head over a block of b sequences laid out lane-major:
- * every token array holds the block at {@code off} as {@code [dh][n][b]} (feature, position,
- * example), so element {@code (t, c, i)} is at {@code off + (c n + t) b + i} (a projection {@code Q = W X} of the whole block
- * is then one GEMM with X stored as [D][n b]). The reference code's general one-layer
- * models (Sander et al. 2024, icar.md section 5) per head:
+ * in every token array the block's feature c is the row {@code [n][b]} (position, example) at
+ * {@code off + c cs}, so element {@code (t, c, i)} is at {@code off + c cs + t b + i}. Several
+ * blocks side by side in rows of cs floats make a projection {@code Q = W X} of all of them one
+ * GEMM. The reference code's general one-layer models (Sander et al. 2024, icar.md section 5) per head:
  * <pre>
  *   S_i[t,s]  = scale (q_{t,i} . k_{s,i}),   alpha_i[t,s] = S_i[t,s] pi[t,s],      s &lt;= t
  *   out_{t,i} += sum_{s &lt;= t} alpha_i[t,s] v_{s,i}
@@ -30,14 +30,14 @@ public final class CausalLaneAttention {
         String name();
 
         /** {@code out[c][t][i] += sum_{s <= t} alpha_i[t,s] v[c][s][i]} (class docs). */
-        void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff, float[] out);
+        void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff, float[] out);
 
         /**
          * Overwrites dq, dk, dv (lane-major) with the gradients of {@code <dOut, out>} and, when pi
          * is not null, adds {@code sum_i dOut_{t,i} . v_{s,i} S_i[t,s]} to {@code dPi[piOff + t n + s]}
          * for s &lt;= t; {@code ws} holds at least {@link #workspaceFloats} floats.
          */
-        void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+        void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                       float[] dOut, float[] dq, float[] dk, float[] dv, float[] dPi, float[] ws);
     }
 
@@ -49,14 +49,14 @@ public final class CausalLaneAttention {
         }
 
         @Override
-        public void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff, float[] out) {
-            forwardLanes(n, dh, b, scale, q, k, v, off, pi, piOff, out, 0, b);
+        public void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff, float[] out) {
+            forwardLanes(n, dh, b, scale, q, k, v, off, cs, pi, piOff, out, 0, b);
         }
 
         @Override
-        public void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+        public void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                              float[] dOut, float[] dq, float[] dk, float[] dv, float[] dPi, float[] ws) {
-            backwardLanes(n, dh, b, scale, q, k, v, off, pi, piOff, dOut, dq, dk, dv, ws, 0, b);
+            backwardLanes(n, dh, b, scale, q, k, v, off, cs, pi, piOff, dOut, dq, dk, dv, ws, 0, b);
             if (pi == null) return;
             int p = 2 * triangle(n) * b;
             for (int t = 0; t < n; t++) {
@@ -91,36 +91,36 @@ public final class CausalLaneAttention {
     }
 
     /** {@link Ops#forward} through the chosen implementation, with argument checks. */
-    public static void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff, float[] out) {
-        check(n, dh, b, off, pi, piOff, q, k, v, out);
-        IMPL.forward(n, dh, b, scale, q, k, v, off, pi, piOff, out);
+    public static void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff, float[] out) {
+        check(n, dh, b, off, cs, pi, piOff, q, k, v, out);
+        IMPL.forward(n, dh, b, scale, q, k, v, off, cs, pi, piOff, out);
     }
 
     /** {@link Ops#backward} through the chosen implementation, with argument checks. */
-    public static void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+    public static void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                                 float[] dOut, float[] dq, float[] dk, float[] dv, float[] dPi, float[] ws) {
-        check(n, dh, b, off, pi, piOff, q, k, v, dOut, dq, dk, dv);
+        check(n, dh, b, off, cs, pi, piOff, q, k, v, dOut, dq, dk, dv);
         if (pi != null && (dPi == null || dPi.length < piOff + n * n)) throw new IllegalArgumentException("CausalLaneAttention: dPi too short");
         if (ws == null || ws.length < workspaceFloats(n, b)) throw new IllegalArgumentException("CausalLaneAttention: workspace too short");
-        IMPL.backward(n, dh, b, scale, q, k, v, off, pi, piOff, dOut, dq, dk, dv, dPi, ws);
+        IMPL.backward(n, dh, b, scale, q, k, v, off, cs, pi, piOff, dOut, dq, dk, dv, dPi, ws);
     }
 
-    private static void check(int n, int dh, int b, int off, float[] pi, int piOff, float[]... tokens) {
-        if (n < 0 || dh < 0 || b < 0 || off < 0 || piOff < 0) {
+    private static void check(int n, int dh, int b, int off, int cs, float[] pi, int piOff, float[]... tokens) {
+        if (n < 0 || dh < 0 || b < 0 || off < 0 || cs < n * b || piOff < 0) {
             throw new IllegalArgumentException("CausalLaneAttention: n=" + n + ", dh=" + dh + ", b=" + b + ", off=" + off + ", piOff=" + piOff
-                    + " must be >= 0");
+                    + " must be >= 0 and the feature stride cs=" + cs + " >= n b");
         }
-        long need = off + (long) n * dh * b;
+        long need = dh == 0 ? 0 : off + (long) (dh - 1) * cs + (long) n * b;
         for (float[] a : tokens) {
-            if (a == null || a.length < need) throw new IllegalArgumentException("CausalLaneAttention: a token array is shorter than off + n dh b = " + need);
+            if (a == null || a.length < need) throw new IllegalArgumentException("CausalLaneAttention: a token array is shorter than off + (dh - 1) cs + n b = " + need);
         }
         if (pi != null && pi.length < piOff + (long) n * n) throw new IllegalArgumentException("CausalLaneAttention: pi too short");
     }
 
     /** Forward for lanes [from, to) with scalar arithmetic (per lane the same FMA sequence as the vector path). */
-    public static void forwardLanes(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+    public static void forwardLanes(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                                     float[] out, int from, int to) {
-        int nb = n * b;
+        int nb = cs;
         for (int i = from; i < to; i++) {
             for (int t = 0; t < n; t++) {
                 int tq = off + t * b + i;
@@ -139,9 +139,9 @@ public final class CausalLaneAttention {
      * Backward for lanes [from, to) with scalar arithmetic: dq, dk, dv of those lanes, and alpha,
      * dS and the dPi terms {@code dA S} into the workspace ([pairs][b] each: alpha, dS, dPi terms).
      */
-    public static void backwardLanes(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+    public static void backwardLanes(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                                      float[] dOut, float[] dq, float[] dk, float[] dv, float[] ws, int from, int to) {
-        int tri = triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri, nb = n * b;
+        int tri = triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri, nb = cs;
         for (int i = from; i < to; i++) {
             // Pass 1, row by row: S and dA = dOut_t . v_s, then dq_t = sum_s dS k_s.
             for (int t = 0; t < n; t++) {

@@ -37,13 +37,13 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
     }
 
     @Override
-    public void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff, float[] out) {
-        int bound = b - b % L, nb = n * b;
+    public void forward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff, float[] out) {
+        int bound = b - b % L, nb = cs;
         for (int j = 0; j < bound; j += L) {
             for (int t = 0; t < n; t++) {
                 int tq = off + t * b + j, pr = piOff + t * n;
                 int s = 0;
-                for (; s + 7 <= t; s += 8) forwardOct(n, dh, b, j, t, s, scale, q, k, v, off, pi, piOff, out);
+                for (; s + 7 <= t; s += 8) forwardOct(n, dh, b, j, t, s, scale, q, k, v, off, cs, pi, piOff, out);
                 for (; s + 3 <= t; s += 4) {
                     int s0 = off + s * b + j, s1 = s0 + b, s2 = s1 + b, s3 = s2 + b;
                     FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
@@ -73,13 +73,13 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
                 }
             }
         }
-        CausalLaneAttention.forwardLanes(n, dh, b, scale, q, k, v, off, pi, piOff, out, bound, b);
+        CausalLaneAttention.forwardLanes(n, dh, b, scale, q, k, v, off, cs, pi, piOff, out, bound, b);
     }
 
     /** Pairs (t, s..s+7) of the forward: eight independent score chains. */
-    private static void forwardOct(int n, int dh, int b, int j, int t, int s, float scale, float[] q, float[] k, float[] v, int off,
+    private static void forwardOct(int n, int dh, int b, int j, int t, int s, float scale, float[] q, float[] k, float[] v, int off, int cs,
                                    float[] pi, int piOff, float[] out) {
-        int nb = n * b, tq = off + t * b + j, pr = piOff + t * n;
+        int nb = cs, tq = off + t * b + j, pr = piOff + t * n;
         int s0 = off + s * b + j, s1 = s0 + b, s2 = s1 + b, s3 = s2 + b, s4 = s3 + b, s5 = s4 + b, s6 = s5 + b, s7 = s6 + b;
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int c = 0, o = 0; c < dh; c++, o += nb) {
@@ -111,14 +111,14 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
     }
 
     @Override
-    public void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+    public void backward(int n, int dh, int b, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                          float[] dOut, float[] dq, float[] dk, float[] dv, float[] dPi, float[] ws) {
-        int bound = b - b % L, nb = n * b, tri = CausalLaneAttention.triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri;
+        int bound = b - b % L, nb = cs, tri = CausalLaneAttention.triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri;
         for (int j = 0; j < bound; j += L) {
-            rows(n, dh, b, j, scale, q, k, v, off, pi, piOff, dOut, dq, ws);
-            cols(n, dh, b, j, off, q, dOut, dk, dv, ws);
+            rows(n, dh, b, j, scale, q, k, v, off, cs, pi, piOff, dOut, dq, ws);
+            cols(n, dh, b, j, off, cs, q, dOut, dk, dv, ws);
         }
-        CausalLaneAttention.backwardLanes(n, dh, b, scale, q, k, v, off, pi, piOff, dOut, dq, dk, dv, ws, bound, b);
+        CausalLaneAttention.backwardLanes(n, dh, b, scale, q, k, v, off, cs, pi, piOff, dOut, dq, dk, dv, ws, bound, b);
         if (pi == null) return;
         // dPi[t,s] += sum over the lanes: whole vectors summed in block order, a fixed-order
         // horizontal sum, then the tail lanes in index order.
@@ -138,9 +138,9 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
     }
 
     /** Backward pass 1 for the lane block at j, row by row: S, dA = dOut_t . v_s, alpha, dS, dPi terms, dq_t = sum_s dS k_s. */
-    private static void rows(int n, int dh, int b, int j, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+    private static void rows(int n, int dh, int b, int j, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                              float[] dOut, float[] dq, float[] ws) {
-        int nb = n * b;
+        int nb = cs;
         for (int t = 0; t < n; t++) {
             int tq = off + t * b + j;
             for (int c = 0, o = 0; c < dh; c++, o += nb) FloatVector.zero(F).intoArray(dq, tq + o);
@@ -148,15 +148,15 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
             // Loads are written out (no helper returning a vector): once such a helper is compiled
             // on its own, C2 may refuse to inline it ("already compiled into a big method") and
             // the vectors get boxed (measured: 0.7 GB of allocation per backward of a chunk).
-            for (; s + 3 <= t; s += 4) rowQuad(n, dh, b, j, t, s, scale, q, k, v, off, pi, piOff, dOut, dq, ws);
-            for (; s <= t; s++) rowPair(n, dh, b, j, t, s, scale, q, k, v, off, pi, piOff, dOut, dq, ws);
+            for (; s + 3 <= t; s += 4) rowQuad(n, dh, b, j, t, s, scale, q, k, v, off, cs, pi, piOff, dOut, dq, ws);
+            for (; s <= t; s++) rowPair(n, dh, b, j, t, s, scale, q, k, v, off, cs, pi, piOff, dOut, dq, ws);
         }
     }
 
     /** Pairs (t, s..s+3) of pass 1. */
-    private static void rowQuad(int n, int dh, int b, int j, int t, int s, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+    private static void rowQuad(int n, int dh, int b, int j, int t, int s, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                                 float[] dOut, float[] dq, float[] ws) {
-        int nb = n * b, tri = CausalLaneAttention.triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri;
+        int nb = cs, tri = CausalLaneAttention.triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri;
         int tq = off + t * b + j, pr = piOff + t * n, row = t * (t + 1) / 2;
         int s0 = off + s * b + j, s1 = s0 + b, s2 = s1 + b, s3 = s2 + b;
         // Two loops of four chains rather than one of eight: JDK 17's C2 boxes the vectors of
@@ -207,9 +207,9 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
     }
 
     /** Pair (t, s) of pass 1. */
-    private static void rowPair(int n, int dh, int b, int j, int t, int s, float scale, float[] q, float[] k, float[] v, int off, float[] pi, int piOff,
+    private static void rowPair(int n, int dh, int b, int j, int t, int s, float scale, float[] q, float[] k, float[] v, int off, int cs, float[] pi, int piOff,
                                 float[] dOut, float[] dq, float[] ws) {
-        int nb = n * b, tri = CausalLaneAttention.triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri;
+        int nb = cs, tri = CausalLaneAttention.triangle(n) * b, wa = 0, wd = tri, wp = 2 * tri;
         int tq = off + t * b + j, pr = piOff + t * n, row = t * (t + 1) / 2;
         int s0 = off + s * b + j;
         FloatVector c0 = FloatVector.zero(F), e0 = c0;
@@ -228,8 +228,8 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
     }
 
     /** Backward pass 2 for the lane block at j, column by column: dk_s = sum_t dS q_t, dv_s = sum_t alpha dOut_t. */
-    private static void cols(int n, int dh, int b, int j, int off, float[] q, float[] dOut, float[] dk, float[] dv, float[] ws) {
-        int nb = n * b, tri = CausalLaneAttention.triangle(n) * b, wa = 0, wd = tri;
+    private static void cols(int n, int dh, int b, int j, int off, int cs, float[] q, float[] dOut, float[] dk, float[] dv, float[] ws) {
+        int nb = cs, tri = CausalLaneAttention.triangle(n) * b, wa = 0, wd = tri;
         for (int s = 0; s < n; s++) {
             int sk = off + s * b + j;
             for (int c = 0, o = 0; c < dh; c++, o += nb) {
@@ -237,6 +237,10 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
                 FloatVector.zero(F).intoArray(dv, sk + o);
             }
             int t = s;
+            for (; t + 7 < n; t += 8) {
+                colOct(n, dh, b, j, off, cs, s, t, q, dk, ws, wd);
+                colOct(n, dh, b, j, off, cs, s, t, dOut, dv, ws, wa);
+            }
             for (; t + 3 < n; t += 4) {
                 int t0 = off + t * b + j, t1 = t0 + b, t2 = t1 + b, t3 = t2 + b;
                 int p0 = (t * (t + 1) / 2 + s) * b + j, p1 = p0 + (t + 1) * b, p2 = p1 + (t + 2) * b, p3 = p2 + (t + 3) * b;
@@ -263,6 +267,32 @@ public final class VectorCausalLaneAttention implements CausalLaneAttention.Ops 
                     a0.fma(FloatVector.fromArray(F, dOut, t0 + o), FloatVector.fromArray(F, dv, sk + o)).intoArray(dv, sk + o);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code y_s += sum_{t'=t}^{t+7} w[t',s] x_t'} for pass 2 (dk: w = dS, x = q; dv: w = alpha,
+     * x = dOut), the workspace weights at {@code wOff}: one load and store of y per eight FMAs.
+     */
+    private static void colOct(int n, int dh, int b, int j, int off, int cs, int s, int t, float[] x, float[] y, float[] ws, int wOff) {
+        int sk = off + s * b + j, t0 = off + t * b + j;
+        int p0 = wOff + (t * (t + 1) / 2 + s) * b + j, p1 = p0 + (t + 1) * b, p2 = p1 + (t + 2) * b, p3 = p2 + (t + 3) * b;
+        int p4 = p3 + (t + 4) * b, p5 = p4 + (t + 5) * b, p6 = p5 + (t + 6) * b, p7 = p6 + (t + 7) * b;
+        FloatVector w0 = FloatVector.fromArray(F, ws, p0), w1 = FloatVector.fromArray(F, ws, p1);
+        FloatVector w2 = FloatVector.fromArray(F, ws, p2), w3 = FloatVector.fromArray(F, ws, p3);
+        FloatVector w4 = FloatVector.fromArray(F, ws, p4), w5 = FloatVector.fromArray(F, ws, p5);
+        FloatVector w6 = FloatVector.fromArray(F, ws, p6), w7 = FloatVector.fromArray(F, ws, p7);
+        for (int c = 0, o = 0; c < dh; c++, o += cs) {
+            int xo = t0 + o;
+            FloatVector acc = FloatVector.fromArray(F, y, sk + o);
+            acc = w0.fma(FloatVector.fromArray(F, x, xo), acc);
+            acc = w1.fma(FloatVector.fromArray(F, x, xo + b), acc);
+            acc = w2.fma(FloatVector.fromArray(F, x, xo + 2 * b), acc);
+            acc = w3.fma(FloatVector.fromArray(F, x, xo + 3 * b), acc);
+            acc = w4.fma(FloatVector.fromArray(F, x, xo + 4 * b), acc);
+            acc = w5.fma(FloatVector.fromArray(F, x, xo + 5 * b), acc);
+            acc = w6.fma(FloatVector.fromArray(F, x, xo + 6 * b), acc);
+            w7.fma(FloatVector.fromArray(F, x, xo + 7 * b), acc).intoArray(y, sk + o);
         }
     }
 }

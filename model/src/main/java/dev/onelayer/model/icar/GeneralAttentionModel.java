@@ -210,43 +210,42 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         return Math.min(GROUP, m - g0);
     }
 
-    /** q, k, v of head h, lane-major, from the lane-major tokens xL: per group Q_g = Wq_h X_g, one GEMM each. */
+    /** q, k, v of head h, lane-major, from the lane-major tokens xL: Q = Wq_h X, one GEMM each (rows of n m). */
     private void project(float[] xL, int m, int h, float[] q, float[] k, float[] vv) {
         float[] v = params.values();
-        int wo0 = h * headWidth * width;
-        for (int g0 = 0; g0 < m; g0 += GROUP) {
-            int cols = n * groupSize(g0, m), xo = g0 * n * width, o = g0 * n * headWidth;
-            Kernels.gemm(false, false, headWidth, cols, width, 1f, v, wq.offset() + wo0, width, xL, xo, cols, 0f, q, o, cols);
-            Kernels.gemm(false, false, headWidth, cols, width, 1f, v, wk.offset() + wo0, width, xL, xo, cols, 0f, k, o, cols);
-            Kernels.gemm(false, false, headWidth, cols, width, 1f, v, wv.offset() + wo0, width, xL, xo, cols, 0f, vv, o, cols);
-        }
+        int wo0 = h * headWidth * width, rows = n * m;
+        Kernels.gemm(false, false, headWidth, rows, width, 1f, v, wq.offset() + wo0, width, xL, 0, rows, 0f, q, 0, rows);
+        Kernels.gemm(false, false, headWidth, rows, width, 1f, v, wk.offset() + wo0, width, xL, 0, rows, 0f, k, 0, rows);
+        Kernels.gemm(false, false, headWidth, rows, width, 1f, v, wv.offset() + wo0, width, xL, 0, rows, 0f, vv, 0, rows);
     }
 
     /**
-     * Row-major [m][n][cols] to lane-major: groups of {@link #GROUP} examples, group g0 at
-     * {@code g0 n cols} as [cols][n][group size] (each group contiguous, so the attention of one
-     * group stays within a few pages and in cache).
+     * Row-major [m][n][cols] to lane-major [cols][n m]: each feature row holds the groups of
+     * {@link #GROUP} examples one after another, group g0 at {@code g0 n} as [n][group size]
+     * (a group's attention then reads short contiguous pieces and stays in cache).
      */
     private void toLanes(float[] src, float[] dst, int m, int cols) {
+        int rows = n * m;
         for (int g0 = 0; g0 < m; g0 += GROUP) {
-            int bg = groupSize(g0, m), base = g0 * n * cols;
+            int bg = groupSize(g0, m);
             for (int i = 0; i < bg; i++) {
                 for (int t = 0; t < n; t++) {
-                    int so = ((g0 + i) * n + t) * cols, dso = base + t * bg + i;
-                    for (int c = 0; c < cols; c++) dst[dso + c * n * bg] = src[so + c];
+                    int so = ((g0 + i) * n + t) * cols, dso = g0 * n + t * bg + i;
+                    for (int c = 0; c < cols; c++) dst[dso + c * rows] = src[so + c];
                 }
             }
         }
     }
 
-    /** Lane-major groups back to row-major [m][n][cols]. */
+    /** Lane-major [cols][n m] back to row-major [m][n][cols]. */
     private void fromLanes(float[] src, float[] dst, int m, int cols) {
+        int rows = n * m;
         for (int g0 = 0; g0 < m; g0 += GROUP) {
-            int bg = groupSize(g0, m), base = g0 * n * cols;
+            int bg = groupSize(g0, m);
             for (int i = 0; i < bg; i++) {
                 for (int t = 0; t < n; t++) {
-                    int dso = ((g0 + i) * n + t) * cols, so = base + t * bg + i;
-                    for (int c = 0; c < cols; c++) dst[dso + c] = src[so + c * n * bg];
+                    int dso = ((g0 + i) * n + t) * cols, so = g0 * n + t * bg + i;
+                    for (int c = 0; c < cols; c++) dst[dso + c] = src[so + c * rows];
                 }
             }
         }
@@ -270,7 +269,7 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         for (int h = 0; h < heads; h++) {
             project(xL, m, h, qL, kL, vL);
             for (int g0 = 0; g0 < m; g0 += GROUP) {
-                CausalLaneAttention.forward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n * headWidth, pi, h * n * n, oL);
+                CausalLaneAttention.forward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n, rows, pi, h * n * n, oL);
             }
         }
         float[] osum = ws.floats("O", rows * headWidth);
@@ -354,16 +353,16 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         toLanes(dO, dOL, m, headWidth);
         for (int h = 0; h < heads; h++) {
             project(xL, m, h, qL, kL, vL);
-            int w0 = h * headWidth * width;
             for (int g0 = 0; g0 < m; g0 += GROUP) {
-                int bg = groupSize(g0, m), cols = n * bg, o = g0 * n * headWidth, xo = g0 * n * width;
                 // out += alpha V with alpha = (q k^T / sqrt(Dh)) * pi: dq, dk, dv and dPi += dalpha * score.
-                CausalLaneAttention.backward(n, headWidth, bg, invSqrt, qL, kL, vL, o, pi, h * n * n, dOL, dqL, dkL, dvL, dPi, attnWs);
-                // Q_g = Wq_h X_g: dWq_h += dQ_g X_g^T (rows of length n bg).
-                Kernels.gemm(false, true, headWidth, width, cols, 1f, dqL, o, cols, xL, xo, cols, 1f, grad, wq.offset() + w0, width);
-                Kernels.gemm(false, true, headWidth, width, cols, 1f, dkL, o, cols, xL, xo, cols, 1f, grad, wk.offset() + w0, width);
-                Kernels.gemm(false, true, headWidth, width, cols, 1f, dvL, o, cols, xL, xo, cols, 1f, grad, wv.offset() + w0, width);
+                CausalLaneAttention.backward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n, rows, pi, h * n * n,
+                        dOL, dqL, dkL, dvL, dPi, attnWs);
             }
+            // Q = Wq_h X (lane-major): dWq_h += dQ X^T, rows of length n m.
+            int w0 = h * headWidth * width;
+            Kernels.gemm(false, true, headWidth, width, rows, 1f, dqL, 0, rows, xL, 0, rows, 1f, grad, wq.offset() + w0, width);
+            Kernels.gemm(false, true, headWidth, width, rows, 1f, dkL, 0, rows, xL, 0, rows, 1f, grad, wk.offset() + w0, width);
+            Kernels.gemm(false, true, headWidth, width, rows, 1f, dvL, 0, rows, xL, 0, rows, 1f, grad, wv.offset() + w0, width);
         }
         if (augmented) return;
         positionalBackward(ws, grad, pi, dPi, hd, v);

@@ -57,7 +57,7 @@ class CausalLaneAttentionPropertiesTest {
                 String name = ops.name() + " n=" + n + " dh=" + dh + " b=" + b + " pi=" + withPi;
                 // The block sits at off in every token array; the floats before it never change.
                 float[] out = shifted(out0, off, 7f);
-                ops.forward(n, dh, b, scale, shifted(q, off, 1f), shifted(k, off, 2f), shifted(v, off, 3f), off, pi, piOff, out);
+                ops.forward(n, dh, b, scale, shifted(q, off, 1f), shifted(k, off, 2f), shifted(v, off, 3f), off, n * b, pi, piOff, out);
                 Bounds.sameBits(name + " out before off", out, shifted(out0, off, 7f), 0, off);
                 out = java.util.Arrays.copyOfRange(out, off, off + len);
                 Bounds.check(name + " out", out, ref.out, Bounds.sums(n + dh + 2, ref.outAbs));
@@ -65,7 +65,7 @@ class CausalLaneAttentionPropertiesTest {
                 for (float[] z : new float[][] {dq, dk, dv}) java.util.Arrays.fill(z, Float.NaN);
                 float[] dPi = withPi ? dPi0.clone() : null;
                 float[] ws = new float[CausalLaneAttention.workspaceFloats(n, b)];
-                ops.backward(n, dh, b, scale, shifted(q, off, 1f), shifted(k, off, 2f), shifted(v, off, 3f), off, pi, piOff,
+                ops.backward(n, dh, b, scale, shifted(q, off, 1f), shifted(k, off, 2f), shifted(v, off, 3f), off, n * b, pi, piOff,
                         shifted(dOut, off, 4f), dq, dk, dv, dPi, ws);
                 for (float[] z : new float[][] {dq, dk, dv}) {
                     for (int i = 0; i < off; i++) if (!Float.isNaN(z[i])) throw new AssertionError(name + ": gradient written before off");
