@@ -32,14 +32,14 @@ class CausalLaneAttentionPropertiesTest {
     }
 
     private static int[] dims(Gen g) {
-        return new int[] {g.dim(20), g.dim(12), g.dim(40), g.dim(3), g.nextBoolean() ? 1 : 0, g.dim(5)};
+        return new int[] {g.dim(20), g.dim(12), g.dim(40), g.dim(3), g.nextBoolean() ? 1 : 0, g.dim(5), g.dim(3)};
     }
 
     @Test
     void forwardAndBackwardMatchFloat64Reference() {
         List<CausalLaneAttention.Ops> impls = impls();
         Harness.forAll("causal-lane-attention", 120, CausalLaneAttentionPropertiesTest::dims, (d, g) -> {
-            int n = d[0], dh = d[1], b = d[2], piOff = d[3], off = d[5];
+            int n = d[0], dh = d[1], b = d[2], piOff = d[3], off = d[5], cs = n * b + d[6];
             boolean withPi = d[4] == 1;
             int len = n * dh * b;
             float scale = (float) (1 / Math.sqrt(Math.max(dh, 1)));
@@ -55,24 +55,24 @@ class CausalLaneAttentionPropertiesTest {
             for (int m = 0; m < impls.size(); m++) {
                 CausalLaneAttention.Ops ops = impls.get(m);
                 String name = ops.name() + " n=" + n + " dh=" + dh + " b=" + b + " pi=" + withPi;
-                // The block sits at off in every token array; the floats before it never change.
-                float[] out = shifted(out0, off, 7f);
-                ops.forward(n, dh, b, scale, shifted(q, off, 1f), shifted(k, off, 2f), shifted(v, off, 3f), off, n * b, pi, piOff, out);
-                Bounds.sameBits(name + " out before off", out, shifted(out0, off, 7f), 0, off);
-                out = java.util.Arrays.copyOfRange(out, off, off + len);
+                // The block sits at off with feature rows cs apart; the floats around it never change.
+                Layout lay = new Layout(off, cs, n * b, dh);
+                float[] out = lay.spread(out0, 7f);
+                ops.forward(n, dh, b, scale, lay.spread(q, 1f), lay.spread(k, 2f), lay.spread(v, 3f), off, cs, pi, piOff, out);
+                lay.checkGaps(name + " out", out, 7f);
+                out = lay.gather(out);
                 Bounds.check(name + " out", out, ref.out, Bounds.sums(n + dh + 2, ref.outAbs));
-                float[] dq = new float[off + len], dk = new float[off + len], dv = new float[off + len];
-                for (float[] z : new float[][] {dq, dk, dv}) java.util.Arrays.fill(z, Float.NaN);
+                float[] dq = lay.spread(new float[len], Float.NaN), dk = lay.spread(new float[len], Float.NaN), dv = lay.spread(new float[len], Float.NaN);
                 float[] dPi = withPi ? dPi0.clone() : null;
                 float[] ws = new float[CausalLaneAttention.workspaceFloats(n, b)];
-                ops.backward(n, dh, b, scale, shifted(q, off, 1f), shifted(k, off, 2f), shifted(v, off, 3f), off, n * b, pi, piOff,
-                        shifted(dOut, off, 4f), dq, dk, dv, dPi, ws);
-                for (float[] z : new float[][] {dq, dk, dv}) {
-                    for (int i = 0; i < off; i++) if (!Float.isNaN(z[i])) throw new AssertionError(name + ": gradient written before off");
-                }
-                dq = java.util.Arrays.copyOfRange(dq, off, off + len);
-                dk = java.util.Arrays.copyOfRange(dk, off, off + len);
-                dv = java.util.Arrays.copyOfRange(dv, off, off + len);
+                ops.backward(n, dh, b, scale, lay.spread(q, 1f), lay.spread(k, 2f), lay.spread(v, 3f), off, cs, pi, piOff,
+                        lay.spread(dOut, 4f), dq, dk, dv, dPi, ws);
+                lay.checkGaps(name + " dq", dq, Float.NaN);
+                lay.checkGaps(name + " dk", dk, Float.NaN);
+                lay.checkGaps(name + " dv", dv, Float.NaN);
+                dq = lay.gather(dq);
+                dk = lay.gather(dk);
+                dv = lay.gather(dv);
                 Bounds.check(name + " dq", dq, ref.dq, Bounds.sums(n + dh + 3, ref.dqAbs));
                 Bounds.check(name + " dk", dk, ref.dk, Bounds.sums(n + dh + 3, ref.dkAbs));
                 Bounds.check(name + " dv", dv, ref.dv, Bounds.sums(n + dh + 2, ref.dvAbs));
@@ -103,12 +103,34 @@ class CausalLaneAttentionPropertiesTest {
         });
     }
 
-    /** x behind {@code off} floats of {@code fill}. */
-    private static float[] shifted(float[] x, int off, float fill) {
-        float[] y = new float[off + x.length];
-        java.util.Arrays.fill(y, 0, off, fill);
-        System.arraycopy(x, 0, y, off, x.length);
-        return y;
+    /** A packed [dh][n b] block placed at off with feature rows cs apart, {@code fill} everywhere else. */
+    private record Layout(int off, int cs, int row, int dh) {
+        int size() {
+            return dh == 0 ? off : off + (dh - 1) * cs + row;
+        }
+
+        float[] spread(float[] x, float fill) {
+            float[] y = new float[size()];
+            java.util.Arrays.fill(y, fill);
+            for (int c = 0; c < dh; c++) System.arraycopy(x, c * row, y, off + c * cs, row);
+            return y;
+        }
+
+        float[] gather(float[] y) {
+            float[] x = new float[dh * row];
+            for (int c = 0; c < dh; c++) System.arraycopy(y, off + c * cs, x, c * row, row);
+            return x;
+        }
+
+        void checkGaps(String what, float[] y, float fill) {
+            for (int i = 0; i < y.length; i++) {
+                int r = i - off;
+                boolean inBlock = r >= 0 && r % cs < row && r / cs < dh;
+                if (!inBlock && Float.floatToRawIntBits(y[i]) != Float.floatToRawIntBits(fill)) {
+                    throw new AssertionError(what + ": float " + i + " outside the block changed");
+                }
+            }
+        }
     }
 
     /** Float64 values and absolute-value magnitudes, lane by lane. */
