@@ -219,6 +219,11 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         Kernels.gemm(false, false, headWidth, rows, width, 1f, v, wv.offset() + wo0, width, xL, 0, rows, 0f, vv, 0, rows);
     }
 
+    /** {@code grad[gOff + w] += <dY row at yOff, xL row w>} for every token feature w (one row of a dW). */
+    private void rowDots(float[] dY, int yOff, float[] xL, int rows, float[] grad, int gOff) {
+        for (int w = 0; w < width; w++) grad[gOff + w] += Kernels.dot(rows, dY, yOff, xL, w * rows);
+    }
+
     /**
      * Row-major [m][n][cols] to lane-major [cols][n m]: each feature row holds the groups of
      * {@link #GROUP} examples one after another, group g0 at {@code g0 n} as [n][group size]
@@ -358,11 +363,14 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
                 CausalLaneAttention.backward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n, rows, pi, h * n * n,
                         dOL, dqL, dkL, dvL, dPi, attnWs);
             }
-            // Q = Wq_h X (lane-major): dWq_h += dQ X^T, rows of length n m.
-            int w0 = h * headWidth * width;
-            Kernels.gemm(false, true, headWidth, width, rows, 1f, dqL, 0, rows, xL, 0, rows, 1f, grad, wq.offset() + w0, width);
-            Kernels.gemm(false, true, headWidth, width, rows, 1f, dkL, 0, rows, xL, 0, rows, 1f, grad, wk.offset() + w0, width);
-            Kernels.gemm(false, true, headWidth, width, rows, 1f, dvL, 0, rows, xL, 0, rows, 1f, grad, wv.offset() + w0, width);
+            // Q = Wq_h X (lane-major): dWq_h += dQ X^T, one dot per weight over rows of n m floats
+            // (a 10 x 10 x (n m) GEMM spends most of its time packing).
+            for (int c = 0; c < headWidth; c++) {
+                int w = (h * headWidth + c) * width;
+                rowDots(dqL, c * rows, xL, rows, grad, wq.offset() + w);
+                rowDots(dkL, c * rows, xL, rows, grad, wk.offset() + w);
+                rowDots(dvL, c * rows, xL, rows, grad, wv.offset() + w);
+            }
         }
         if (augmented) return;
         positionalBackward(ws, grad, pi, dPi, hd, v);
