@@ -210,13 +210,21 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         return Math.min(GROUP, m - g0);
     }
 
-    /** q, k, v of head h, lane-major, from the lane-major tokens xL: Q = Wq_h X, one GEMM each (rows of n m). */
-    private void project(float[] xL, int m, int h, float[] q, float[] k, float[] vv) {
+    /**
+     * q, k, v of head h, lane-major, from the lane-major tokens xL: {@code [Q; K; V] = [Wq_h; Wk_h; Wv_h] X}
+     * as one GEMM (3 Dh x D times D x n m; one packing of X for all three) into {@code q}
+     * ([3 Dh][n m] floats: the q rows, then k and v, copied on into {@code k} and {@code vv});
+     * {@code w3} holds the stacked weights.
+     */
+    private void project(float[] xL, int m, int h, float[] w3, float[] q, float[] k, float[] vv) {
         float[] v = params.values();
-        int wo0 = h * headWidth * width, rows = n * m;
-        Kernels.gemm(false, false, headWidth, rows, width, 1f, v, wq.offset() + wo0, width, xL, 0, rows, 0f, q, 0, rows);
-        Kernels.gemm(false, false, headWidth, rows, width, 1f, v, wk.offset() + wo0, width, xL, 0, rows, 0f, k, 0, rows);
-        Kernels.gemm(false, false, headWidth, rows, width, 1f, v, wv.offset() + wo0, width, xL, 0, rows, 0f, vv, 0, rows);
+        int wo0 = h * headWidth * width, rows = n * m, hw = headWidth * width;
+        System.arraycopy(v, wq.offset() + wo0, w3, 0, hw);
+        System.arraycopy(v, wk.offset() + wo0, w3, hw, hw);
+        System.arraycopy(v, wv.offset() + wo0, w3, 2 * hw, hw);
+        Kernels.gemm(false, false, 3 * headWidth, rows, width, 1f, w3, 0, width, xL, 0, rows, 0f, q, 0, rows);
+        System.arraycopy(q, headWidth * rows, k, 0, headWidth * rows);
+        System.arraycopy(q, 2 * headWidth * rows, vv, 0, headWidth * rows);
     }
 
     /** {@code grad[gOff + w] += <dY row at yOff, xL row w>} for every token feature w (one row of a dW). */
@@ -269,10 +277,11 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         }
         float[] xL = ws.floats("XL", rows * width);
         toLanes(x, xL, m, width);
-        float[] qL = ws.floats("qL", rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
+        float[] qL = ws.floats("qL", 3 * rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
+        float[] w3 = ws.floats("w3", 3 * headWidth * width);
         float[] oL = ws.zeroedFloats("oL", rows * headWidth);
         for (int h = 0; h < heads; h++) {
-            project(xL, m, h, qL, kL, vL);
+            project(xL, m, h, w3, qL, kL, vL);
             for (int g0 = 0; g0 < m; g0 += GROUP) {
                 CausalLaneAttention.forward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n, rows, pi, h * n * n, oL);
             }
@@ -351,13 +360,14 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         float[] pi = augmented ? null : ws.saved("pi");
         float[] dPi = augmented ? null : ws.zeroedFloats("dPi", heads * n * n);
         float[] xL = ws.saved("XL");
-        float[] qL = ws.floats("qL", rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
+        float[] qL = ws.floats("qL", 3 * rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
+        float[] w3 = ws.floats("w3", 3 * headWidth * width);
         float[] dOL = ws.floats("dOL", rows * headWidth), dqL = ws.floats("dqL", rows * headWidth);
         float[] dkL = ws.floats("dkL", rows * headWidth), dvL = ws.floats("dvL", rows * headWidth);
         float[] attnWs = ws.floats("attnWs", CausalLaneAttention.workspaceFloats(n, Math.min(GROUP, m)));
         toLanes(dO, dOL, m, headWidth);
         for (int h = 0; h < heads; h++) {
-            project(xL, m, h, qL, kL, vL);
+            project(xL, m, h, w3, qL, kL, vL);
             for (int g0 = 0; g0 < m; g0 += GROUP) {
                 // out += alpha V with alpha = (q k^T / sqrt(Dh)) * pi: dq, dk, dv and dPi += dalpha * score.
                 CausalLaneAttention.backward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n, rows, pi, h * n * n,
