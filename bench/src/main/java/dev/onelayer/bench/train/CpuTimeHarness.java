@@ -71,6 +71,13 @@ public final class CpuTimeHarness {
             b.setup();
             return b::step;
         }
+        if (name.startsWith("general-") && name.endsWith("-t1")) {
+            GeneralAttentionStepBenchmark b = new GeneralAttentionStepBenchmark();
+            b.model = name.substring(8, name.length() - 3);
+            b.threads = 1;
+            b.setup();
+            return b::step;
+        }
         if (name.equals("markov-t1")) {
             MarkovStepBenchmark b = new MarkovStepBenchmark();
             b.threads = 1;

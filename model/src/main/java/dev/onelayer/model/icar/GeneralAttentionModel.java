@@ -1,5 +1,6 @@
 package dev.onelayer.model.icar;
 
+import dev.onelayer.kernel.CausalLaneAttention;
 import dev.onelayer.kernel.Kernels;
 import dev.onelayer.model.core.Param;
 import dev.onelayer.model.core.Params;
@@ -31,9 +32,11 @@ import dev.onelayer.model.train.Model;
  * e_t is 0; the repo's residual) and the non-augmented one applies {@code Wr in R^{d x D}}.
  * Left out from the repo either way: biases.
  *
- * <p>Work per chunk is head by head (Q, K, V of one head for the whole chunk, then per example
- * n x n score blocks through {@link Kernels#gemm}), so memory does not grow with H; the backward
- * recomputes the head's projections and scores instead of saving them.
+ * <p>Work per chunk is head by head: Q, K, V of one head for the whole chunk as one
+ * {@link Kernels#gemm} each from the tokens in the lane-major layout ([D][n][chunk], the chunk's
+ * examples in the SIMD lanes, transposed once per chunk), then the causal pairs s &lt;= t of all examples at once through
+ * {@link CausalLaneAttention}. Memory does not grow with H; the backward recomputes the head's
+ * projections and scores (a sixth of its work) instead of saving H n^2 floats per example.
  */
 public final class GeneralAttentionModel implements Model<SequenceBatch> {
 
@@ -199,28 +202,65 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
         return out;
     }
 
-    /** q, k, v of head h for the chunk ([m n][Dh] each). */
-    private void project(float[] x, int m, int h, float[] q, float[] k, float[] vv) {
-        float[] v = params.values();
-        int rows = m * n, wo0 = h * headWidth * width;
-        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wq.offset() + wo0, width, 0f, q, 0, headWidth);
-        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wk.offset() + wo0, width, 0f, k, 0, headWidth);
-        Kernels.gemm(false, true, rows, headWidth, width, 1f, x, 0, width, v, wv.offset() + wo0, width, 0f, vv, 0, headWidth);
+    /** Examples per lane group: one to four SIMD vectors of lanes. */
+    private static final int GROUP = 16;
+
+    /** Examples in the lane group starting at example g0 of a chunk of m. */
+    private static int groupSize(int g0, int m) {
+        return Math.min(GROUP, m - g0);
     }
 
-    /** alpha = (q k^T / sqrt(Dh)) * pi, causal, for example i of the chunk; the raw score into {@code s}. */
-    private void scores(float[] q, float[] k, int i, float[] pi, int h, float[] s, float[] alpha) {
-        int o = i * n * headWidth;
-        Kernels.gemm(false, true, n, n, headWidth, invSqrt, q, o, headWidth, k, o, headWidth, 0f, s, 0, n);
-        for (int t = 0; t < n; t++) {
-            int row = t * n;
-            if (pi == null) {
-                for (int c = 0; c <= t; c++) alpha[row + c] = s[row + c];
-            } else {
-                int pr = h * n * n + row;
-                for (int c = 0; c <= t; c++) alpha[row + c] = s[row + c] * pi[pr + c];
+    /**
+     * q, k, v of head h, lane-major, from the lane-major tokens xL: {@code [Q; K; V] = [Wq_h; Wk_h; Wv_h] X}
+     * as one GEMM (3 Dh x D times D x n m; one packing of X for all three) into {@code q}
+     * ([3 Dh][n m] floats: the q rows, then k and v, copied on into {@code k} and {@code vv});
+     * {@code w3} holds the stacked weights.
+     */
+    private void project(float[] xL, int m, int h, float[] w3, float[] q, float[] k, float[] vv) {
+        float[] v = params.values();
+        int wo0 = h * headWidth * width, rows = n * m, hw = headWidth * width;
+        System.arraycopy(v, wq.offset() + wo0, w3, 0, hw);
+        System.arraycopy(v, wk.offset() + wo0, w3, hw, hw);
+        System.arraycopy(v, wv.offset() + wo0, w3, 2 * hw, hw);
+        Kernels.gemm(false, false, 3 * headWidth, rows, width, 1f, w3, 0, width, xL, 0, rows, 0f, q, 0, rows);
+        System.arraycopy(q, headWidth * rows, k, 0, headWidth * rows);
+        System.arraycopy(q, 2 * headWidth * rows, vv, 0, headWidth * rows);
+    }
+
+    /** {@code grad[gOff + w] += <dY row at yOff, xL row w>} for every token feature w (one row of a dW). */
+    private void rowDots(float[] dY, int yOff, float[] xL, int rows, float[] grad, int gOff) {
+        for (int w = 0; w < width; w++) grad[gOff + w] += Kernels.dot(rows, dY, yOff, xL, w * rows);
+    }
+
+    /**
+     * Row-major [m][n][cols] to lane-major [cols][n m]: each feature row holds the groups of
+     * {@link #GROUP} examples one after another, group g0 at {@code g0 n} as [n][group size]
+     * (a group's attention then reads short contiguous pieces and stays in cache).
+     */
+    private void toLanes(float[] src, float[] dst, int m, int cols) {
+        int rows = n * m;
+        for (int g0 = 0; g0 < m; g0 += GROUP) {
+            int bg = groupSize(g0, m);
+            for (int i = 0; i < bg; i++) {
+                for (int t = 0; t < n; t++) {
+                    int so = ((g0 + i) * n + t) * cols, dso = g0 * n + t * bg + i;
+                    for (int c = 0; c < cols; c++) dst[dso + c * rows] = src[so + c];
+                }
             }
-            java.util.Arrays.fill(alpha, row + t + 1, row + n, 0f);
+        }
+    }
+
+    /** Lane-major [cols][n m] back to row-major [m][n][cols]. */
+    private void fromLanes(float[] src, float[] dst, int m, int cols) {
+        int rows = n * m;
+        for (int g0 = 0; g0 < m; g0 += GROUP) {
+            int bg = groupSize(g0, m);
+            for (int i = 0; i < bg; i++) {
+                for (int t = 0; t < n; t++) {
+                    int dso = ((g0 + i) * n + t) * cols, so = g0 * n + t * bg + i;
+                    for (int c = 0; c < cols; c++) dst[dso + c] = src[so + c * rows];
+                }
+            }
         }
     }
 
@@ -235,17 +275,19 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
             pi = ws.floats("pi", heads * n * n);
             positional(pi, ws.floats("qp", n * hd), ws.floats("kp", n * hd));
         }
-        float[] q = ws.floats("q", rows * headWidth), k = ws.floats("k", rows * headWidth), vv = ws.floats("v", rows * headWidth);
-        float[] s = ws.floats("S", n * n), alpha = ws.floats("alpha", n * n);
-        float[] osum = ws.zeroedFloats("O", rows * headWidth);
+        float[] xL = ws.floats("XL", rows * width);
+        toLanes(x, xL, m, width);
+        float[] qL = ws.floats("qL", 3 * rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
+        float[] w3 = ws.floats("w3", 3 * headWidth * width);
+        float[] oL = ws.zeroedFloats("oL", rows * headWidth);
         for (int h = 0; h < heads; h++) {
-            project(x, m, h, q, k, vv);
-            for (int i = 0; i < m; i++) {
-                scores(q, k, i, pi, h, s, alpha);
-                int o = i * n * headWidth;
-                Kernels.gemm(false, false, n, headWidth, n, 1f, alpha, 0, n, vv, o, headWidth, 1f, osum, o, headWidth);
+            project(xL, m, h, w3, qL, kL, vL);
+            for (int g0 = 0; g0 < m; g0 += GROUP) {
+                CausalLaneAttention.forward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n, rows, pi, h * n * n, oL);
             }
         }
+        float[] osum = ws.floats("O", rows * headWidth);
+        fromLanes(oL, osum, m, headWidth);
         float[] pred = ws.floats("pred", rows * d);
         float[] v = params.values();
         if (!layerNorm) {
@@ -317,38 +359,28 @@ public final class GeneralAttentionModel implements Model<SequenceBatch> {
 
         float[] pi = augmented ? null : ws.saved("pi");
         float[] dPi = augmented ? null : ws.zeroedFloats("dPi", heads * n * n);
-        float[] q = ws.floats("q", rows * headWidth), k = ws.floats("k", rows * headWidth), vv = ws.floats("v", rows * headWidth);
-        float[] dq = ws.floats("dq", rows * headWidth), dk = ws.floats("dk", rows * headWidth), dv = ws.floats("dv", rows * headWidth);
-        float[] s = ws.floats("S", n * n), alpha = ws.floats("alpha", n * n), dA = ws.floats("dA", n * n);
+        float[] xL = ws.saved("XL");
+        float[] qL = ws.floats("qL", 3 * rows * headWidth), kL = ws.floats("kL", rows * headWidth), vL = ws.floats("vL", rows * headWidth);
+        float[] w3 = ws.floats("w3", 3 * headWidth * width);
+        float[] dOL = ws.floats("dOL", rows * headWidth), dqL = ws.floats("dqL", rows * headWidth);
+        float[] dkL = ws.floats("dkL", rows * headWidth), dvL = ws.floats("dvL", rows * headWidth);
+        float[] attnWs = ws.floats("attnWs", CausalLaneAttention.workspaceFloats(n, Math.min(GROUP, m)));
+        toLanes(dO, dOL, m, headWidth);
         for (int h = 0; h < heads; h++) {
-            project(x, m, h, q, k, vv);
-            for (int i = 0; i < m; i++) {
-                int o = i * n * headWidth;
-                scores(q, k, i, pi, h, s, alpha);
-                // out_i += alpha V: dalpha = dO V^T (causal part), dV = alpha^T dO.
-                Kernels.gemm(false, true, n, n, headWidth, 1f, dO, o, headWidth, vv, o, headWidth, 0f, dA, 0, n);
-                Kernels.gemm(true, false, n, headWidth, n, 1f, alpha, 0, n, dO, o, headWidth, 0f, dv, o, headWidth);
-                for (int t = 0; t < n; t++) {
-                    int row = t * n;
-                    if (pi != null) {
-                        int pr = h * n * n + row;
-                        for (int c = 0; c <= t; c++) {
-                            dPi[pr + c] += dA[row + c] * s[row + c];
-                            dA[row + c] *= pi[pr + c] * invSqrt;
-                        }
-                    } else {
-                        for (int c = 0; c <= t; c++) dA[row + c] *= invSqrt;
-                    }
-                    java.util.Arrays.fill(dA, row + t + 1, row + n, 0f);
-                }
-                // score = q k^T / sqrt(Dh): dq = dS k, dk = dS^T q (dA now holds dS / sqrt(Dh)).
-                Kernels.gemm(false, false, n, headWidth, n, 1f, dA, 0, n, k, o, headWidth, 0f, dq, o, headWidth);
-                Kernels.gemm(true, false, n, headWidth, n, 1f, dA, 0, n, q, o, headWidth, 0f, dk, o, headWidth);
+            project(xL, m, h, w3, qL, kL, vL);
+            for (int g0 = 0; g0 < m; g0 += GROUP) {
+                // out += alpha V with alpha = (q k^T / sqrt(Dh)) * pi: dq, dk, dv and dPi += dalpha * score.
+                CausalLaneAttention.backward(n, headWidth, groupSize(g0, m), invSqrt, qL, kL, vL, g0 * n, rows, pi, h * n * n,
+                        dOL, dqL, dkL, dvL, dPi, attnWs);
             }
-            int w0 = h * headWidth * width;
-            Kernels.gemm(true, false, headWidth, width, rows, 1f, dq, 0, headWidth, x, 0, width, 1f, grad, wq.offset() + w0, width);
-            Kernels.gemm(true, false, headWidth, width, rows, 1f, dk, 0, headWidth, x, 0, width, 1f, grad, wk.offset() + w0, width);
-            Kernels.gemm(true, false, headWidth, width, rows, 1f, dv, 0, headWidth, x, 0, width, 1f, grad, wv.offset() + w0, width);
+            // Q = Wq_h X (lane-major): dWq_h += dQ X^T, one dot per weight over rows of n m floats
+            // (a 10 x 10 x (n m) GEMM spends most of its time packing).
+            for (int c = 0; c < headWidth; c++) {
+                int w = (h * headWidth + c) * width;
+                rowDots(dqL, c * rows, xL, rows, grad, wq.offset() + w);
+                rowDots(dkL, c * rows, xL, rows, grad, wk.offset() + w);
+                rowDots(dvL, c * rows, xL, rows, grad, wv.offset() + w);
+            }
         }
         if (augmented) return;
         positionalBackward(ws, grad, pi, dPi, hd, v);

@@ -67,6 +67,36 @@ class HaarExperimentTest {
     }
 
     @Test
+    void gradientsMatchFiniteDifferencesOnFullSimdLaneBlocks() {
+        // 19 examples: with the examples in the SIMD lanes (CausalLaneAttention) this runs whole
+        // vectors of 4, 8 or 16 lanes and a scalar tail in the same chunk.
+        SequenceBatch b = data(3, 6, 19, 27);
+        gradCheck(new GeneralAttentionModel(3, 6, 2, 4, 1, true, Rng.seeded(28)), b);
+        gradCheck(new GeneralAttentionModel(3, 6, 2, 5, 2, false, Rng.seeded(29)), b);
+        gradCheckH(new GeneralAttentionModel(3, 6, 2, 5, 2, false, true, Rng.seeded(30)), b, 1e-3);
+    }
+
+    @Test
+    void oneAndTwoThreadsGiveTheSameBits() {
+        // Batch 150 in fixed chunks of 19 (the last 17): vector lanes and scalar tails in every chunk.
+        for (boolean aug : new boolean[] {true, false}) {
+            float[][] trained = new float[2][];
+            double[] losses = new double[2];
+            for (int threads = 1; threads <= 2; threads++) {
+                HaarExperiment.Config cfg = new HaarExperiment.Config(aug, 3, 12, aug ? 1 : 4, 0, 2, true, 512, 64, 4, 150, 1e-2, 4, 7, threads);
+                HaarExperiment.Setup s = HaarExperiment.setup(cfg);
+                dev.onelayer.model.train.Trainer<SequenceBatch> tr = HaarExperiment.trainer(cfg, s);
+                double loss = 0;
+                for (int i = 0; i < 4; i++) loss += tr.trainStep().loss();
+                losses[threads - 1] = loss;
+                trained[threads - 1] = s.model().params().values().clone();
+            }
+            assertEquals(Double.doubleToRawLongBits(losses[0]), Double.doubleToRawLongBits(losses[1]), "losses, augmented=" + aug);
+            assertTrue(java.util.Arrays.equals(trained[0], trained[1]), "parameters after 4 steps differ between 1 and 2 threads, augmented=" + aug);
+        }
+    }
+
+    @Test
     void positionalAttentionRowsAreCausalDistributions() {
         GeneralAttentionModel m = new GeneralAttentionModel(2, 5, 3, 4, 2, false, Rng.seeded(3));
         double[] pi = m.positionalAttention();
