@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 4, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 public class PositionalAttentionBenchmark {
 
-    @Param({"scalar"})
+    @Param({"vector", "scalar"})
     public String impl;
 
     @Param({"1024,64,50,10,1"})
