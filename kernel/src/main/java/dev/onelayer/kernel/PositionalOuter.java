@@ -246,6 +246,10 @@ public final class PositionalOuter {
         for (int t = 0; t < T; t++) {
             int to = base + t * w, m = sp.mOffset() + t * ld, dm = sp.dmOffset() + t * ld;
             if (!sp.complex()) {
+                if (dq == null) {
+                    rowGradsNoInput(d, q, dOut, to, ws, cOff, dc, m, dm);
+                    continue;
+                }
                 for (int c = 0; c < d; c++) {
                     float qc = q[to + c], dqc = 0f;
                     int r = c * d;
@@ -258,6 +262,10 @@ public final class PositionalOuter {
                     if (dq != null) dq[to + c] = dqc;
                 }
             } else {
+                if (dq == null) {
+                    rowGradsNoInputComplex(d, q, dOut, to, ws, cOff, dc, m, dm);
+                    continue;
+                }
                 for (int c = 0; c < d; c++) {
                     float qr = q[to + 2 * c], qi = q[to + 2 * c + 1], dqr = 0f, dqi = 0f;
                     int r = 2 * c * d;
@@ -276,6 +284,39 @@ public final class PositionalOuter {
                         dq[to + 2 * c + 1] = dqi;
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One real row of {@link #rowGrads} without dq (the caller asked for no input gradients): the
+     * same operations in the same order for dM and dC, so the bits equal the full loop's, minus the
+     * dq chain (a third of the work) that would be thrown away.
+     */
+    private static void rowGradsNoInput(int d, float[] q, float[] dOut, int to, float[] ws, int cOff, int dc, int m, int dm) {
+        for (int c = 0; c < d; c++) {
+            float qc = q[to + c];
+            int r = c * d;
+            for (int i = 0; i < d; i++) {
+                float cci = ws[cOff + r + i], g = dOut[to + i], z = g * ws[m + r + i];
+                ws[dc + r + i] = Math.fma(qc, z, ws[dc + r + i]);
+                ws[dm + r + i] = qc * g * cci;
+            }
+        }
+    }
+
+    /** One complex row of {@link #rowGrads} without dq (same operations and bits for dM, dC; see the real one). */
+    private static void rowGradsNoInputComplex(int d, float[] q, float[] dOut, int to, float[] ws, int cOff, int dc, int m, int dm) {
+        for (int c = 0; c < d; c++) {
+            float qr = q[to + 2 * c], qi = q[to + 2 * c + 1];
+            int r = 2 * c * d;
+            for (int i = 0; i < d; i++) {
+                float cci = ws[cOff + c * d + i], gr = dOut[to + 2 * i], gi = dOut[to + 2 * i + 1];
+                float mr = ws[m + r + 2 * i], mi = ws[m + r + 2 * i + 1];
+                float gqr = Math.fma(gr, qr, -(gi * qi)), gqi = Math.fma(gr, qi, gi * qr);
+                ws[dc + c * d + i] += Math.fma(gqr, mr, gqi * mi);
+                ws[dm + r + 2 * i] = cci * gqr;
+                ws[dm + r + 2 * i + 1] = cci * gqi;
             }
         }
     }
