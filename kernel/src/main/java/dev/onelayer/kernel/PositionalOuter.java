@@ -51,6 +51,25 @@ public final class PositionalOuter {
          * {@code 2 * tokenWidth * keyLd} floats at {@code tokOff} are free for transposed k and v.
          */
         void outerTransposed(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvtOff, int tokOff);
+
+        /**
+         * {@code KV_s = k_s v_s^T} for the sequence at {@code base} (see {@link PositionalOuter#outer});
+         * an implementation must give the same bits as the plain loop (each entry is one product).
+         * The rows start at {@code kvOff}.
+         */
+        default void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvOff) {
+            PositionalOuter.outer(sp, k, v, base, ws);
+        }
+
+        /**
+         * {@code out_ti = sum_c q_tc C[c][i] M_t[c][i]} for the sequence at {@code base} (see
+         * {@link PositionalOuter#contract}); an implementation must give the same bits as the plain
+         * loop (the same FMA chain over c, in order, for every output entry). C is at {@code cOff}, the
+         * rows of M at {@code mOff}.
+         */
+        default void contract(PositionalAttentionSpec sp, float[] q, int base, float[] ws, int cOff, int mOff, float[] out) {
+            PositionalOuter.contract(sp, q, base, ws, out);
+        }
     }
 
     /** Plain loops, the scalar implementation. */
@@ -96,7 +115,7 @@ public final class PositionalOuter {
         @Override
         public void outerTransposed(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvtOff, int tokOff) {
             int T = sp.seqLen(), n = sp.outerFloats(), ld = sp.outerLd(), tp = sp.keyLd(), kv = sp.kvOffset();
-            outer(sp, k, v, base, ws);
+            PositionalOuter.outer(sp, k, v, base, ws);
             for (int s = 0; s < T; s++) {
                 for (int j = 0; j < n; j++) ws[kvtOff + j * tp + s] = ws[kv + s * ld + j];
             }
@@ -134,9 +153,9 @@ public final class PositionalOuter {
         int stride = sp.seqLen() * sp.tokenWidth();
         for (int bt = 0; bt < sp.batch(); bt++) {
             int base = bt * stride;
-            outer(sp, k, v, base, ws);
+            bands.outer(sp, k, v, base, ws, sp.kvOffset());
             bands.rows(sp, p, ws, sp.kvOffset(), sp.mOffset());
-            contract(sp, q, base, ws, out);
+            bands.contract(sp, q, base, ws, sp.couplingOffset(), sp.mOffset(), out);
         }
     }
 
@@ -166,7 +185,7 @@ public final class PositionalOuter {
         int stride = sp.seqLen() * sp.tokenWidth();
         for (int bt = 0; bt < sp.batch(); bt++) {
             int base = bt * stride;
-            outer(sp, k, v, base, ws);
+            bands.outer(sp, k, v, base, ws, sp.kvOffset());
             if (bands.transposed()) bands.outerTransposed(sp, k, v, base, ws, sp.kvtOffset(), sp.tokensTransposedOffset());
             bands.rows(sp, p, ws, sp.kvOffset(), sp.mOffset());
             rowGrads(sp, q, dOut, base, ws, dq);
@@ -187,7 +206,7 @@ public final class PositionalOuter {
     }
 
     /** KV_s = k_s v_s^T (complex: the complex product, no conjugate) for every s. */
-    static void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws) {
+    public static void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws) {
         int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), ld = sp.outerLd();
         int kv = sp.kvOffset();
         for (int s = 0; s < T; s++) {
@@ -212,7 +231,7 @@ public final class PositionalOuter {
     }
 
     /** out_ti = sum_c q_tc C[c][i] M_t[c][i] (complex: conj(q_tc), complex M). */
-    static void contract(PositionalAttentionSpec sp, float[] q, int base, float[] ws, float[] out) {
+    public static void contract(PositionalAttentionSpec sp, float[] q, int base, float[] ws, float[] out) {
         int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), ld = sp.outerLd(), cOff = sp.couplingOffset();
         for (int t = 0; t < T; t++) {
             int to = base + t * w, m = sp.mOffset() + t * ld;
