@@ -70,6 +70,17 @@ public final class PositionalOuter {
         default void contract(PositionalAttentionSpec sp, float[] q, int base, float[] ws, int cOff, int mOff, float[] out) {
             PositionalOuter.contract(sp, q, base, ws, out);
         }
+
+        /**
+         * The per-row gradient pieces of {@link PositionalOuter#rowGrads} (dM, dC, and dq when not
+         * null) for the sequence at {@code base}; C at {@code cOff}, dC at {@code dcOff}, rows of M
+         * and dM at {@code mOff}, {@code dmOff}. An implementation must give the same bits as the
+         * plain loop.
+         */
+        default void rowGrads(PositionalAttentionSpec sp, float[] q, float[] dOut, int base, float[] ws,
+                              int cOff, int dcOff, int mOff, int dmOff, float[] dq) {
+            PositionalOuter.rowGrads(sp, q, dOut, base, ws, dq);
+        }
     }
 
     /** Plain loops, the scalar implementation. */
@@ -188,7 +199,7 @@ public final class PositionalOuter {
             bands.outer(sp, k, v, base, ws, sp.kvOffset());
             if (bands.transposed()) bands.outerTransposed(sp, k, v, base, ws, sp.kvtOffset(), sp.tokensTransposedOffset());
             bands.rows(sp, p, ws, sp.kvOffset(), sp.mOffset());
-            rowGrads(sp, q, dOut, base, ws, dq);
+            bands.rowGrads(sp, q, dOut, base, ws, sp.couplingOffset(), sp.couplingGradOffset(), sp.mOffset(), sp.dmOffset(), dq);
             bands.dots(sp, ws, sp.dmOffset(), sp.kvOffset(), sp.kvtOffset(), sp.tileOffset(), dP);
             if (inputs) {
                 bands.cols(sp, p, ws, sp.dmOffset(), sp.dkvOffset());
@@ -259,7 +270,7 @@ public final class PositionalOuter {
      * Per row t: dM_t = C o (q_t dOut_t^T), dC += q_t dOut_t^T o M_t, dq_tc = sum_i C[c][i] dOut_ti M_t[c][i]
      * (complex: dM = C q G, dC += Re(conj(q G) M), dq = C conj(G) M with G = dOut_t).
      */
-    static void rowGrads(PositionalAttentionSpec sp, float[] q, float[] dOut, int base, float[] ws, float[] dq) {
+    public static void rowGrads(PositionalAttentionSpec sp, float[] q, float[] dOut, int base, float[] ws, float[] dq) {
         int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), ld = sp.outerLd();
         int cOff = sp.couplingOffset(), dc = sp.couplingGradOffset();
         for (int t = 0; t < T; t++) {

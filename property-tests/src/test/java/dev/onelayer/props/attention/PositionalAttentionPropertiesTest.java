@@ -197,7 +197,7 @@ class PositionalAttentionPropertiesTest {
                             ref = got;
                             continue;
                         }
-                        String[] names = {"out", "dP", "da", "db", "dq", "dk", "dv", "dP no inputs"};
+                        String[] names = {"out", "dP", "da", "db", "dq", "dk", "dv", "dP no inputs", "da no inputs", "db no inputs"};
                         for (int j = 0; j < names.length; j++) {
                             Bounds.sameBits(ops.name() + " vs scalar " + names[j] + " " + sp, got[j], ref[j], 0, ref[j].length);
                         }
@@ -205,7 +205,7 @@ class PositionalAttentionPropertiesTest {
                 });
     }
 
-    /** out, then dP, da, db, dq, dk, dv, then dP without input gradients (the model's call), for one draw. */
+    /** out, then dP, da, db, dq, dk, dv, then dP, da, db without input gradients (the model's call), for one draw. */
     private static float[][] outputs(AttentionOps ops, PositionalAttentionSpec sp, Gen g) {
         float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
         float[] q = g.array(sp.tokenFloats()), k = g.array(sp.tokenFloats()), v = g.array(sp.tokenFloats());
@@ -218,7 +218,7 @@ class PositionalAttentionPropertiesTest {
         ops.positionalBackward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
         float[] dP2 = new float[sp.positionalFloats()], da2 = new float[sp.diagonalFloats()], db2 = new float[sp.diagonalFloats()];
         ops.positionalBackward(sp, p, a, b, q, q, q, dOut, dP2, da2, db2, null, null, null, ws);
-        return new float[][] {out, dP, da, db, dq, dk, dv, dP2};
+        return new float[][] {out, dP, da, db, dq, dk, dv, dP2, da2, db2};
     }
 
     /** Without dq, dk, dv (the tokens are data) the parameter gradients are the same bits as with them. */
