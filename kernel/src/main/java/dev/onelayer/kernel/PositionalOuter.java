@@ -51,6 +51,36 @@ public final class PositionalOuter {
          * {@code 2 * tokenWidth * keyLd} floats at {@code tokOff} are free for transposed k and v.
          */
         void outerTransposed(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvtOff, int tokOff);
+
+        /**
+         * {@code KV_s = k_s v_s^T} for the sequence at {@code base} (see {@link PositionalOuter#outer});
+         * an implementation must give the same bits as the plain loop (each entry is one product).
+         * The rows start at {@code kvOff}.
+         */
+        default void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvOff) {
+            PositionalOuter.outer(sp, k, v, base, ws);
+        }
+
+        /**
+         * {@code out_ti = sum_c q_tc C[c][i] M_t[c][i]} for the sequence at {@code base} (see
+         * {@link PositionalOuter#contract}); an implementation must give the same bits as the plain
+         * loop (the same FMA chain over c, in order, for every output entry). C is at {@code cOff}, the
+         * rows of M at {@code mOff}.
+         */
+        default void contract(PositionalAttentionSpec sp, float[] q, int base, float[] ws, int cOff, int mOff, float[] out) {
+            PositionalOuter.contract(sp, q, base, ws, out);
+        }
+
+        /**
+         * The per-row gradient pieces of {@link PositionalOuter#rowGrads} (dM, dC, and dq when not
+         * null) for the sequence at {@code base}; C at {@code cOff}, dC at {@code dcOff}, rows of M
+         * and dM at {@code mOff}, {@code dmOff}. An implementation must give the same bits as the
+         * plain loop.
+         */
+        default void rowGrads(PositionalAttentionSpec sp, float[] q, float[] dOut, int base, float[] ws,
+                              int cOff, int dcOff, int mOff, int dmOff, float[] dq) {
+            PositionalOuter.rowGrads(sp, q, dOut, base, ws, dq);
+        }
     }
 
     /** Plain loops, the scalar implementation. */
@@ -96,7 +126,7 @@ public final class PositionalOuter {
         @Override
         public void outerTransposed(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvtOff, int tokOff) {
             int T = sp.seqLen(), n = sp.outerFloats(), ld = sp.outerLd(), tp = sp.keyLd(), kv = sp.kvOffset();
-            outer(sp, k, v, base, ws);
+            PositionalOuter.outer(sp, k, v, base, ws);
             for (int s = 0; s < T; s++) {
                 for (int j = 0; j < n; j++) ws[kvtOff + j * tp + s] = ws[kv + s * ld + j];
             }
@@ -134,9 +164,9 @@ public final class PositionalOuter {
         int stride = sp.seqLen() * sp.tokenWidth();
         for (int bt = 0; bt < sp.batch(); bt++) {
             int base = bt * stride;
-            outer(sp, k, v, base, ws);
+            bands.outer(sp, k, v, base, ws, sp.kvOffset());
             bands.rows(sp, p, ws, sp.kvOffset(), sp.mOffset());
-            contract(sp, q, base, ws, out);
+            bands.contract(sp, q, base, ws, sp.couplingOffset(), sp.mOffset(), out);
         }
     }
 
@@ -166,10 +196,10 @@ public final class PositionalOuter {
         int stride = sp.seqLen() * sp.tokenWidth();
         for (int bt = 0; bt < sp.batch(); bt++) {
             int base = bt * stride;
-            outer(sp, k, v, base, ws);
+            bands.outer(sp, k, v, base, ws, sp.kvOffset());
             if (bands.transposed()) bands.outerTransposed(sp, k, v, base, ws, sp.kvtOffset(), sp.tokensTransposedOffset());
             bands.rows(sp, p, ws, sp.kvOffset(), sp.mOffset());
-            rowGrads(sp, q, dOut, base, ws, dq);
+            bands.rowGrads(sp, q, dOut, base, ws, sp.couplingOffset(), sp.couplingGradOffset(), sp.mOffset(), sp.dmOffset(), dq);
             bands.dots(sp, ws, sp.dmOffset(), sp.kvOffset(), sp.kvtOffset(), sp.tileOffset(), dP);
             if (inputs) {
                 bands.cols(sp, p, ws, sp.dmOffset(), sp.dkvOffset());
@@ -187,7 +217,7 @@ public final class PositionalOuter {
     }
 
     /** KV_s = k_s v_s^T (complex: the complex product, no conjugate) for every s. */
-    static void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws) {
+    public static void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws) {
         int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), ld = sp.outerLd();
         int kv = sp.kvOffset();
         for (int s = 0; s < T; s++) {
@@ -212,7 +242,7 @@ public final class PositionalOuter {
     }
 
     /** out_ti = sum_c q_tc C[c][i] M_t[c][i] (complex: conj(q_tc), complex M). */
-    static void contract(PositionalAttentionSpec sp, float[] q, int base, float[] ws, float[] out) {
+    public static void contract(PositionalAttentionSpec sp, float[] q, int base, float[] ws, float[] out) {
         int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), ld = sp.outerLd(), cOff = sp.couplingOffset();
         for (int t = 0; t < T; t++) {
             int to = base + t * w, m = sp.mOffset() + t * ld;
@@ -240,12 +270,16 @@ public final class PositionalOuter {
      * Per row t: dM_t = C o (q_t dOut_t^T), dC += q_t dOut_t^T o M_t, dq_tc = sum_i C[c][i] dOut_ti M_t[c][i]
      * (complex: dM = C q G, dC += Re(conj(q G) M), dq = C conj(G) M with G = dOut_t).
      */
-    static void rowGrads(PositionalAttentionSpec sp, float[] q, float[] dOut, int base, float[] ws, float[] dq) {
+    public static void rowGrads(PositionalAttentionSpec sp, float[] q, float[] dOut, int base, float[] ws, float[] dq) {
         int T = sp.seqLen(), d = sp.d(), w = sp.tokenWidth(), ld = sp.outerLd();
         int cOff = sp.couplingOffset(), dc = sp.couplingGradOffset();
         for (int t = 0; t < T; t++) {
             int to = base + t * w, m = sp.mOffset() + t * ld, dm = sp.dmOffset() + t * ld;
             if (!sp.complex()) {
+                if (dq == null) {
+                    rowGradsNoInput(d, q, dOut, to, ws, cOff, dc, m, dm);
+                    continue;
+                }
                 for (int c = 0; c < d; c++) {
                     float qc = q[to + c], dqc = 0f;
                     int r = c * d;
@@ -258,6 +292,10 @@ public final class PositionalOuter {
                     if (dq != null) dq[to + c] = dqc;
                 }
             } else {
+                if (dq == null) {
+                    rowGradsNoInputComplex(d, q, dOut, to, ws, cOff, dc, m, dm);
+                    continue;
+                }
                 for (int c = 0; c < d; c++) {
                     float qr = q[to + 2 * c], qi = q[to + 2 * c + 1], dqr = 0f, dqi = 0f;
                     int r = 2 * c * d;
@@ -276,6 +314,39 @@ public final class PositionalOuter {
                         dq[to + 2 * c + 1] = dqi;
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One real row of {@link #rowGrads} without dq (the caller asked for no input gradients): the
+     * same operations in the same order for dM and dC, so the bits equal the full loop's, minus the
+     * dq chain (a third of the work) that would be thrown away.
+     */
+    private static void rowGradsNoInput(int d, float[] q, float[] dOut, int to, float[] ws, int cOff, int dc, int m, int dm) {
+        for (int c = 0; c < d; c++) {
+            float qc = q[to + c];
+            int r = c * d;
+            for (int i = 0; i < d; i++) {
+                float cci = ws[cOff + r + i], g = dOut[to + i], z = g * ws[m + r + i];
+                ws[dc + r + i] = Math.fma(qc, z, ws[dc + r + i]);
+                ws[dm + r + i] = qc * g * cci;
+            }
+        }
+    }
+
+    /** One complex row of {@link #rowGrads} without dq (same operations and bits for dM, dC; see the real one). */
+    private static void rowGradsNoInputComplex(int d, float[] q, float[] dOut, int to, float[] ws, int cOff, int dc, int m, int dm) {
+        for (int c = 0; c < d; c++) {
+            float qr = q[to + 2 * c], qi = q[to + 2 * c + 1];
+            int r = 2 * c * d;
+            for (int i = 0; i < d; i++) {
+                float cci = ws[cOff + c * d + i], gr = dOut[to + 2 * i], gi = dOut[to + 2 * i + 1];
+                float mr = ws[m + r + 2 * i], mi = ws[m + r + 2 * i + 1];
+                float gqr = Math.fma(gr, qr, -(gi * qi)), gqi = Math.fma(gr, qi, gi * qr);
+                ws[dc + c * d + i] += Math.fma(gqr, mr, gqi * mi);
+                ws[dm + r + 2 * i] = cci * gqr;
+                ws[dm + r + 2 * i + 1] = cci * gqi;
             }
         }
     }

@@ -3,6 +3,8 @@ package dev.onelayer.kernel.vector;
 import dev.onelayer.kernel.PositionalAttentionSpec;
 import dev.onelayer.kernel.PositionalOuter;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,6 +28,43 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
     private static final int L = Lanes.L;
 
     static final boolean SUPPORTED = PositionalAttentionSpec.ROW_ALIGN % L == 0;
+
+    /** Complex numbers per vector (re, im pairs along the lanes). */
+    private static final int H = L / 2;
+    /** Swaps re and im of every pair: (a, b) -> (b, a). */
+    private static final VectorShuffle<Float> SWAP = VectorShuffle.fromOp(F, j -> j ^ 1);
+    /** Lane j reads lane j / 2: the first H reals, each repeated for a pair. */
+    private static final VectorShuffle<Float> EXPAND = VectorShuffle.fromOp(F, j -> j >> 1);
+    /** Lane j reads the re of its pair: (a, b) -> (a, a). */
+    private static final VectorShuffle<Float> RE = VectorShuffle.fromOp(F, j -> j & ~1);
+    /** Lane j reads the im of its pair: (a, b) -> (b, b). */
+    private static final VectorShuffle<Float> IM = VectorShuffle.fromOp(F, j -> j | 1);
+    /** Lane j < H reads lane 2 j (the re lanes packed to the front; the rest are dropped). */
+    private static final VectorShuffle<Float> PACK = VectorShuffle.fromOp(F, j -> (2 * j) % L);
+    /** The im lanes. */
+    private static final VectorMask<Float> ODD = VectorMask.fromArray(F, lanes(j -> j % 2 == 1), 0);
+    /** The first H lanes (H reals of a real d x d row). */
+    private static final VectorMask<Float> LOW = VectorMask.fromArray(F, lanes(j -> j < H), 0);
+
+    private static boolean[] lanes(java.util.function.IntPredicate on) {
+        boolean[] x = new boolean[L];
+        for (int j = 0; j < L; j++) x[j] = on.test(j);
+        return x;
+    }
+
+    /** (-1, +1) per pair: swap then this gives i z = (-im, re). */
+    private static final float[] NEG_RE = signs(-1f, 1f);
+    /** (+1, -1) per pair: swap then this gives (im, -re). */
+    private static final float[] NEG_IM = signs(1f, -1f);
+
+    private static float[] signs(float re, float im) {
+        float[] x = new float[L];
+        for (int j = 0; j < L; j += 2) {
+            x[j] = re;
+            x[j + 1] = im;
+        }
+        return x;
+    }
     static final VectorPositionalBands INSTANCE = new VectorPositionalBands();
 
     private VectorPositionalBands() {
@@ -73,6 +112,140 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
                         kr.fma(vr, ki.mul(vi).neg()).intoArray(ws, o + sb);
                         kr.fma(vi, ki.mul(vr)).intoArray(ws, o + tp + sb);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Complex KV_s = k_s v_s^T with the lanes along (re, im) pairs of v: row c is
+     * {@code fma(re k_c, v, im k_c * (i v))} per vector of H entries, which is lane for lane the
+     * scalar loop's {@code fma(kr, vr, -(ki vi))}, {@code fma(kr, vi, ki vr)} (negating a factor is
+     * exact), so the bits are the same; the last {@code d mod H} entries of a row run the scalar
+     * loop. Real data: entries along i are d long, too short for the lanes; the plain loop.
+     */
+    @Override
+    public void outer(PositionalAttentionSpec sp, float[] k, float[] v, int base, float[] ws, int kvOff) {
+        int d = sp.d();
+        if (!sp.complex() || d < H) {
+            PositionalOuter.outer(sp, k, v, base, ws);
+            return;
+        }
+        int T = sp.seqLen(), w = sp.tokenWidth(), ld = sp.outerLd();
+        FloatVector negRe = FloatVector.fromArray(F, NEG_RE, 0);
+        for (int s = 0; s < T; s++) {
+            int so = base + s * w, row = kvOff + s * ld;
+            for (int c = 0; c < d; c++) {
+                float kr = k[so + 2 * c], ki = k[so + 2 * c + 1];
+                FloatVector kre = FloatVector.broadcast(F, kr), kim = FloatVector.broadcast(F, ki);
+                int r = row + 2 * c * d, i = 0;
+                for (; i + H <= d; i += H) {
+                    FloatVector x = FloatVector.fromArray(F, v, so + 2 * i);
+                    kre.fma(x, kim.mul(x.rearrange(SWAP).mul(negRe))).intoArray(ws, r + 2 * i);
+                }
+                for (; i < d; i++) {
+                    float vr = v[so + 2 * i], vi = v[so + 2 * i + 1];
+                    ws[r + 2 * i] = Math.fma(kr, vr, -(ki * vi));
+                    ws[r + 2 * i + 1] = Math.fma(kr, vi, ki * vr);
+                }
+            }
+        }
+    }
+
+    /**
+     * Complex out_ti = sum_c C[c][i] conj(q_tc) M_t[c][i] with the lanes along (re, im) pairs of i:
+     * per vector of H entries, {@code acc = fma(C[c][i], fma(M, re q_c, im q_c * (im M, -re M)), acc)}
+     * for c in order, lane for lane the scalar loop's FMA chain, so the bits are the same; the last
+     * {@code d mod H} entries run the scalar loop. C's row is widened by a shuffle of an L-float load
+     * that may run up to H floats past C into dC (the next workspace block; those lanes are dropped).
+     * Real data: the plain loop (rows of d are too short for the lanes).
+     */
+    @Override
+    public void contract(PositionalAttentionSpec sp, float[] q, int base, float[] ws, int cOff, int mOff, float[] out) {
+        int d = sp.d();
+        if (!sp.complex() || d < H) {
+            PositionalOuter.contract(sp, q, base, ws, out);
+            return;
+        }
+        int T = sp.seqLen(), w = sp.tokenWidth(), ld = sp.outerLd();
+        FloatVector negIm = FloatVector.fromArray(F, NEG_IM, 0);
+        for (int t = 0; t < T; t++) {
+            int to = base + t * w, m = mOff + t * ld, i = 0;
+            for (; i + H <= d; i += H) {
+                FloatVector acc = FloatVector.fromArray(F, out, to + 2 * i);
+                for (int c = 0; c < d; c++) {
+                    FloatVector qre = FloatVector.broadcast(F, q[to + 2 * c]), qim = FloatVector.broadcast(F, q[to + 2 * c + 1]);
+                    FloatVector x = FloatVector.fromArray(F, ws, m + 2 * c * d + 2 * i);
+                    FloatVector z = x.fma(qre, qim.mul(x.rearrange(SWAP).mul(negIm)));
+                    FloatVector cc = FloatVector.fromArray(F, ws, cOff + c * d + i).rearrange(EXPAND);
+                    acc = cc.fma(z, acc);
+                }
+                acc.intoArray(out, to + 2 * i);
+            }
+            for (; i < d; i++) {
+                float accR = out[to + 2 * i], accI = out[to + 2 * i + 1];
+                for (int c = 0; c < d; c++) {
+                    float qr = q[to + 2 * c], qi = q[to + 2 * c + 1];
+                    int r = m + 2 * c * d;
+                    float cci = ws[cOff + c * d + i], mr = ws[r + 2 * i], mi = ws[r + 2 * i + 1];
+                    accR = Math.fma(cci, Math.fma(qr, mr, qi * mi), accR);
+                    accI = Math.fma(cci, Math.fma(qr, mi, -(qi * mr)), accI);
+                }
+                out[to + 2 * i] = accR;
+                out[to + 2 * i + 1] = accI;
+            }
+        }
+    }
+
+    /**
+     * Complex dM and dC without dq (the model's call: the tokens are data) with the lanes along
+     * (re, im) pairs of i, per vector of H entries and row c:
+     * {@code G = q_c dOut_i = fma((re g, re g), (re q, im q), (im g, im g) (-im q, re q))},
+     * {@code dM = C G}, and {@code dC[c][i] += fma(re G, re M, im G im M)} on the re lanes (the im
+     * lanes compute the swapped sum and are dropped; the re lanes are packed to the front and added
+     * to H reals of dC, the other lanes of that load are stored back unchanged; for the last row c
+     * they run up to H floats past dC, inside the workspace). Lane for lane the scalar loop's operations, so the bits are the
+     * same; the last {@code d mod H} entries run the scalar loop. With dq, or real data, the plain loop.
+     */
+    @Override
+    public void rowGrads(PositionalAttentionSpec sp, float[] q, float[] dOut, int base, float[] ws,
+                         int cOff, int dcOff, int mOff, int dmOff, float[] dq) {
+        int d = sp.d();
+        if (dq != null || !sp.complex() || d < H) {
+            PositionalOuter.rowGrads(sp, q, dOut, base, ws, dq);
+            return;
+        }
+        int T = sp.seqLen(), w = sp.tokenWidth(), ld = sp.outerLd();
+        for (int t = 0; t < T; t++) {
+            int to = base + t * w, m = mOff + t * ld, dm = dmOff + t * ld, i = 0;
+            for (; i + H <= d; i += H) {
+                FloatVector g = FloatVector.fromArray(F, dOut, to + 2 * i);
+                FloatVector gre = g.rearrange(RE), gim = g.rearrange(IM);
+                for (int c = 0; c < d; c++) {
+                    float qr = q[to + 2 * c], qi = q[to + 2 * c + 1];
+                    FloatVector qp = FloatVector.broadcast(F, qr).blend(FloatVector.broadcast(F, qi), ODD);
+                    FloatVector qn = FloatVector.broadcast(F, -qi).blend(FloatVector.broadcast(F, qr), ODD);
+                    FloatVector gq = gre.fma(qp, gim.mul(qn));
+                    int r = 2 * c * d + 2 * i, o = dcOff + c * d + i;
+                    FloatVector x = FloatVector.fromArray(F, ws, m + r);
+                    FloatVector.fromArray(F, ws, cOff + c * d + i).rearrange(EXPAND).mul(gq).intoArray(ws, dm + r);
+                    FloatVector e = gq.fma(x, gq.rearrange(SWAP).mul(x.rearrange(SWAP)));
+                    // Whole-vector load and store (a masked store is not intrinsified on JDK 17): the lanes
+                    // past the H reals are written back with the bits just read (a select, no arithmetic).
+                    FloatVector old = FloatVector.fromArray(F, ws, o);
+                    old.blend(old.add(e.rearrange(PACK)), LOW).intoArray(ws, o);
+                }
+            }
+            for (; i < d; i++) {
+                float gr = dOut[to + 2 * i], gi = dOut[to + 2 * i + 1];
+                for (int c = 0; c < d; c++) {
+                    float qr = q[to + 2 * c], qi = q[to + 2 * c + 1];
+                    int r = m + 2 * c * d, z = dm + 2 * c * d;
+                    float cci = ws[cOff + c * d + i], mr = ws[r + 2 * i], mi = ws[r + 2 * i + 1];
+                    float gqr = Math.fma(gr, qr, -(gi * qi)), gqi = Math.fma(gr, qi, gi * qr);
+                    ws[dcOff + c * d + i] += Math.fma(gqr, mr, gqi * mi);
+                    ws[z + 2 * i] = cci * gqr;
+                    ws[z + 2 * i + 1] = cci * gqi;
                 }
             }
         }

@@ -5,6 +5,7 @@ import dev.onelayer.kernel.PositionalAttentionSpec;
 import dev.onelayer.props.harness.Gen;
 import dev.onelayer.props.harness.Harness;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Form 3 (positional-matrix-weighted linear attention, icar.md 2(b)) against the per-head float64 reference. */
@@ -172,6 +173,52 @@ class PositionalAttentionPropertiesTest {
         Bounds.check(name + " dq", dq, ref.dq, bounds(real, ref.dqAbs));
         Bounds.check(name + " dk", dk, ref.dk, bounds(real, ref.dkAbs));
         Bounds.check(name + " dv", dv, ref.dv, bounds(real, ref.dvAbs));
+    }
+
+    /**
+     * Complex rows wide enough for the vector outer product and contraction (d >= 4 with 128-bit,
+     * 8 with 512-bit lanes; d up to 21 so that d mod (lanes / 2) takes every value): against the
+     * float64 reference, and every output the same bits as the scalar implementation (each entry of
+     * KV and of out is the scalar loop's own FMA chain, lane for lane).
+     */
+    @Test
+    void complexWideRowsMatchReferenceAndScalarBits() {
+        List<AttentionOps> impls = AttentionImpls.all();
+        AttentionOps scalar = impls.get(0);
+        Harness.forAll("positional/complex/wide", 24,
+                g -> new int[] {g.dim(0, 2), g.dim(0, 2), g.dim(0, 12), g.dim(0, 21), g.dim(0, 2)}, (d, g) -> {
+                    PositionalAttentionSpec sp = complexSpec(d);
+                    long seed = g.nextInt(Integer.MAX_VALUE);
+                    float[][] ref = null;
+                    for (AttentionOps ops : impls) {
+                        checkComplex(ops, sp, new Gen(seed));
+                        float[][] got = outputs(ops, sp, new Gen(seed));
+                        if (ops == scalar) {
+                            ref = got;
+                            continue;
+                        }
+                        String[] names = {"out", "dP", "da", "db", "dq", "dk", "dv", "dP no inputs", "da no inputs", "db no inputs"};
+                        for (int j = 0; j < names.length; j++) {
+                            Bounds.sameBits(ops.name() + " vs scalar " + names[j] + " " + sp, got[j], ref[j], 0, ref[j].length);
+                        }
+                    }
+                });
+    }
+
+    /** out, then dP, da, db, dq, dk, dv, then dP, da, db without input gradients (the model's call), for one draw. */
+    private static float[][] outputs(AttentionOps ops, PositionalAttentionSpec sp, Gen g) {
+        float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+        float[] q = g.array(sp.tokenFloats()), k = g.array(sp.tokenFloats()), v = g.array(sp.tokenFloats());
+        float[] dOut = g.array(sp.tokenFloats());
+        float[] ws = new float[sp.workspaceFloats()];
+        float[] out = new float[sp.tokenFloats()];
+        ops.positional(sp, p, a, b, q, k, v, out, ws);
+        float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
+        float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
+        ops.positionalBackward(sp, p, a, b, q, k, v, dOut, dP, da, db, dq, dk, dv, ws);
+        float[] dP2 = new float[sp.positionalFloats()], da2 = new float[sp.diagonalFloats()], db2 = new float[sp.diagonalFloats()];
+        ops.positionalBackward(sp, p, a, b, q, q, q, dOut, dP2, da2, db2, null, null, null, ws);
+        return new float[][] {out, dP, da, db, dq, dk, dv, dP2, da2, db2};
     }
 
     /** Without dq, dk, dv (the tokens are data) the parameter gradients are the same bits as with them. */
