@@ -78,6 +78,13 @@ public interface DenseOps {
     /** {@code y = max(x, 0)}; y may alias x. */
     void relu(int n, float[] x, int xOff, float[] y, int yOff);
 
+    /**
+     * {@code y_i = sum_j max(a_ij, 0) x_j} with A stored m x n (ReLU then a matrix-vector
+     * product, fused so a one-hidden-layer readout {@code a^T ReLU(h)} reads h once and never
+     * stores ReLU(h)); y must not overlap A or x.
+     */
+    void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff);
+
     /** {@code dx = dy * [x > 0]}; dx may alias dy. */
     void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff);
 

@@ -182,6 +182,19 @@ public final class Kernels {
         IMPL.relu(n, x, xOff, y, yOff);
     }
 
+    /** {@code y_i = sum_j max(A_ij, 0) x_j}, A stored m x n; see {@link DenseOps#reluGemv}. */
+    public static void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        final String g = "reluGemv";
+        Checks.nonNegative(g, "m", m);
+        Checks.nonNegative(g, "n", n);
+        if (!Checks.fits(a, aOff, m, n, lda)) Checks.matrix(g, "A (m=" + m + ", n=" + n + ")", a, aOff, m, n, lda);
+        if (!Checks.fits(x, xOff, 1, n, n)) Checks.vector(g, "x (n=" + n + ")", x, xOff, n);
+        if (!Checks.fits(y, yOff, 1, m, m)) Checks.vector(g, "y (m=" + m + ")", y, yOff, m);
+        Checks.disjoint(g, "y", y, yOff, m, "A", a, aOff, Checks.span(m, n, lda));
+        Checks.disjoint(g, "y", y, yOff, m, "x", x, xOff, n);
+        IMPL.reluGemv(m, n, a, aOff, lda, x, xOff, y, yOff);
+    }
+
     /** {@code dx = dy * [x > 0]}. */
     public static void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         binary("reluBackward", n, x, xOff, dy, dyOff, dx, dxOff);

@@ -172,6 +172,16 @@ public final class ScalarDenseOps implements DenseOps {
     }
 
     @Override
+    public void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < m; i++) {
+            int r = aOff + i * lda;
+            float s = 0f;
+            for (int j = 0; j < n; j++) s += Math.max(a[r + j], 0f) * x[xOff + j];
+            y[yOff + i] = s;
+        }
+    }
+
+    @Override
     public void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         for (int i = 0; i < n; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
     }

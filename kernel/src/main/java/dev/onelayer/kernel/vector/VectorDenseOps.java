@@ -262,6 +262,11 @@ public final class VectorDenseOps implements DenseOps {
     }
 
     @Override
+    public void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        VectorGemv.reluRowsTimesX(m, n, a, aOff, lda, x, xOff, y, yOff);
+    }
+
+    @Override
     public void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {

@@ -43,8 +43,8 @@ public final class AttentionMlpModel {
     private final Param wQ, wK, wV, wO;
     private final float[] a;
     // Activations for up to maxBatch samples ([B*L][.] token rows) and their gradients:
-    // qkv = [Q K V] (3d columns), z = attention output, h = W_O z, act = ReLU(h) after a forward
-    // and dL/dh after a backward, probs = softmax rows [B][L][L].
+    // qkv = [Q K V] (3d columns), z = attention output, h = W_O z, act = dL/dh after a backward
+    // (ReLU(h) itself is never stored), probs = softmax rows [B][L][L].
     private final float[] qkv, dqkv, z, dz, h, act, s, probs;
     // The weights the GEMMs read as non-transposed right operands: [W_Q; W_K; W_V]^T (d x 3d)
     // and W_O^T (d x m), refreshed at every forward.
@@ -202,8 +202,9 @@ public final class AttentionMlpModel {
         }
         // h_l = W_O z_l for every token; F = (1/L) sum_l a^T ReLU(h_l).
         Kernels.gemm(false, false, rows, m, d, 1f, z, r0 * d, d, wOT, 0, m, 0f, h, r0 * m, m);
-        Kernels.relu(rows * m, h, r0 * m, act, r0 * m);
-        Kernels.gemv(false, rows, m, 1f, act, r0 * m, m, a, 0, 0f, s, r0);
+        // a^T ReLU(h_l) in one pass over h: ReLU(h) is not stored (the backward rebuilds the
+        // mask from h), which saves a write and a re-read of the chunk's rows x m activations.
+        Kernels.reluGemv(rows, m, h, r0 * m, m, a, 0, s, r0);
         for (int i = from; i < to; i++) {
             double f = 0;
             for (int l = 0; l < len; l++) f += s[i * len + l];
@@ -345,7 +346,7 @@ public final class AttentionMlpModel {
                 int row = (i0 + i) * m;
                 for (int l = 0; l < seqLen; l++) {
                     int base = (i * seqLen + l) * m;
-                    for (int j = 0; j < m; j++) c[row + j] += act[base + j]; // ReLU(h) after a forward
+                    for (int j = 0; j < m; j++) c[row + j] += Math.max(h[base + j], 0f); // ReLU(h) of the forward
                 }
                 for (int j = 0; j < m; j++) c[row + j] *= a[j] / (double) seqLen;
             }
