@@ -72,6 +72,14 @@ public interface DenseOps {
     /** Row-wise {@code y_ij = exp(x_ij - max_j x_ij) / sum_j exp(...)}; y may alias x. */
     void softmaxRows(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
 
+    /**
+     * Backward of a row softmax {@code y = softmax_rows(x)}: {@code dx_ij = y_ij (dy_ij - D_i)}
+     * with {@code D_i = sum_k y_ik dy_ik} (the Jacobian {@code diag(y) - y y^T} applied to dy,
+     * in one pass per row); dx may alias dy (same offset and ld), not y.
+     */
+    void softmaxRowsBackward(int rows, int cols, float[] y, int yOff, int ldy, float[] dy, int dyOff, int lddy,
+                             float[] dx, int dxOff, int lddx);
+
     /** Row-wise {@code y_ij = x_ij - max_j x_ij - log sum_j exp(x_ij - max)}; y may alias x. */
     void logSoftmaxRows(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
 

@@ -159,6 +159,19 @@ public final class Kernels {
         IMPL.softmaxRows(rows, cols, x, xOff, ldx, y, yOff, ldy);
     }
 
+    /**
+     * Backward of a row softmax: {@code dx_ij = y_ij (dy_ij - sum_k y_ik dy_ik)}; dx may be dy
+     * itself (same offset and ld) but must not overlap y. See {@link DenseOps#softmaxRowsBackward}.
+     */
+    public static void softmaxRowsBackward(int rows, int cols, float[] y, int yOff, int ldy, float[] dy, int dyOff, int lddy,
+                                           float[] dx, int dxOff, int lddx) {
+        final String g = "softmaxRowsBackward";
+        rowsCheck(g, rows, cols, dy, dyOff, lddy, dx, dxOff, lddx);
+        if (!Checks.fits(y, yOff, rows, cols, ldy)) Checks.matrix(g, "y (" + rows + "x" + cols + ")", y, yOff, rows, cols, ldy);
+        Checks.disjoint(g, "dx", dx, dxOff, Checks.span(rows, cols, lddx), "y", y, yOff, Checks.span(rows, cols, ldy));
+        IMPL.softmaxRowsBackward(rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
+    }
+
     /** Row-wise, max-subtracted log-softmax of a rows x cols matrix; y may be x itself. */
     public static void logSoftmaxRows(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
         rowsCheck("logSoftmaxRows", rows, cols, x, xOff, ldx, y, yOff, ldy);

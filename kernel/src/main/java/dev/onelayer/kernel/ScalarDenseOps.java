@@ -172,6 +172,16 @@ public final class ScalarDenseOps implements DenseOps {
     }
 
     @Override
+    public void softmaxRowsBackward(int rows, int cols, float[] y, int yOff, int ldy, float[] dy, int dyOff, int lddy,
+                                    float[] dx, int dxOff, int lddx) {
+        for (int r = 0; r < rows; r++) {
+            int yr = yOff + r * ldy, dyr = dyOff + r * lddy, dxr = dxOff + r * lddx;
+            float dsum = dot(cols, y, yr, dy, dyr);
+            for (int j = 0; j < cols; j++) dx[dxr + j] = y[yr + j] * (dy[dyr + j] - dsum);
+        }
+    }
+
+    @Override
     public void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
         for (int i = 0; i < m; i++) {
             int r = aOff + i * lda;

@@ -263,12 +263,8 @@ public final class AttentionMlpModel {
             // dP = dZ V^T, dV = P^T dZ.
             Kernels.gemm(false, true, len, len, d, 1f, dz, zi, d, qkv, t + 2 * d, d3, 0f, ds, 0, len);
             Kernels.gemm(true, false, len, d, len, 1f, probs, p, len, dz, zi, d, 0f, dqkv, t + 2 * d, d3);
-            // Softmax backward: ds_lj = p_lj (dp_lj - D_l) with D_l = sum_j p_lj dp_lj = dz_l . z_l.
-            for (int l = 0; l < len; l++) {
-                float dl = Kernels.dot(d, dz, zi + l * d, z, zi + l * d);
-                int row = l * len;
-                for (int j = 0; j < len; j++) ds[row + j] = probs[p + row + j] * (ds[row + j] - dl);
-            }
+            // Softmax backward: ds_lj = p_lj (dp_lj - D_l) with D_l = sum_j p_lj dp_lj, in place.
+            Kernels.softmaxRowsBackward(len, len, probs, p, len, ds, 0, len, ds, 0, len);
             // dQ = dS K, dK = dS^T Q.
             Kernels.gemm(false, false, len, d, len, 1f, ds, 0, len, qkv, t + d, d3, 0f, dqkv, t, d3);
             Kernels.gemm(true, false, len, d, len, 1f, ds, 0, len, qkv, t, d3, 0f, dqkv, t + d, d3);
