@@ -93,6 +93,16 @@ public interface DenseOps {
      */
     void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff);
 
+    /**
+     * {@link #reluGemv} that also writes the ReLU's gate applied to x:
+     * {@code g_ij = x_j [a_ij > 0]}, G m x n with row stride ldg, the derivative of y_i with
+     * respect to a_ij (so a readout's backward needs no second pass over A); y gets the same bits
+     * as reluGemv. G may be A itself (same offset and ldg == lda: the gate replaces A in place);
+     * otherwise G and y must not overlap A, x or each other.
+     */
+    void reluGemvGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                      float[] g, int gOff, int ldg);
+
     /** {@code dx = dy * [x > 0]}; dx may alias dy. */
     void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff);
 

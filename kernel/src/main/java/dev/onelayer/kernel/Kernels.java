@@ -208,6 +208,28 @@ public final class Kernels {
         IMPL.reluGemv(m, n, a, aOff, lda, x, xOff, y, yOff);
     }
 
+    /**
+     * {@code y_i = sum_j max(A_ij, 0) x_j} and {@code G_ij = x_j [A_ij > 0]}; see
+     * {@link DenseOps#reluGemvGate}.
+     */
+    public static void reluGemvGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                                    float[] g, int gOff, int ldg) {
+        final String w = "reluGemvGate";
+        Checks.nonNegative(w, "m", m);
+        Checks.nonNegative(w, "n", n);
+        if (!Checks.fits(a, aOff, m, n, lda)) Checks.matrix(w, "A (m=" + m + ", n=" + n + ")", a, aOff, m, n, lda);
+        if (!Checks.fits(g, gOff, m, n, ldg)) Checks.matrix(w, "G (m=" + m + ", n=" + n + ")", g, gOff, m, n, ldg);
+        if (!Checks.fits(x, xOff, 1, n, n)) Checks.vector(w, "x (n=" + n + ")", x, xOff, n);
+        if (!Checks.fits(y, yOff, 1, m, m)) Checks.vector(w, "y (m=" + m + ")", y, yOff, m);
+        long spanA = Checks.span(m, n, lda), spanG = Checks.span(m, n, ldg);
+        Checks.disjoint(w, "y", y, yOff, m, "A", a, aOff, spanA);
+        Checks.disjoint(w, "y", y, yOff, m, "x", x, xOff, n);
+        if (!(g == a && gOff == aOff && ldg == lda)) Checks.disjoint(w, "G", g, gOff, spanG, "A", a, aOff, spanA);
+        Checks.disjoint(w, "G", g, gOff, spanG, "x", x, xOff, n);
+        Checks.disjoint(w, "G", g, gOff, spanG, "y", y, yOff, m);
+        IMPL.reluGemvGate(m, n, a, aOff, lda, x, xOff, y, yOff, g, gOff, ldg);
+    }
+
     /** {@code dx = dy * [x > 0]}. */
     public static void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         binary("reluBackward", n, x, xOff, dy, dyOff, dx, dxOff);

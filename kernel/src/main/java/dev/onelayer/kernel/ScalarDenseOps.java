@@ -192,6 +192,16 @@ public final class ScalarDenseOps implements DenseOps {
     }
 
     @Override
+    public void reluGemvGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                             float[] g, int gOff, int ldg) {
+        reluGemv(m, n, a, aOff, lda, x, xOff, y, yOff); // reads all of A before G (possibly A) is written
+        for (int i = 0; i < m; i++) {
+            int r = aOff + i * lda, gr = gOff + i * ldg;
+            for (int j = 0; j < n; j++) g[gr + j] = a[r + j] > 0f ? x[xOff + j] : 0f;
+        }
+    }
+
+    @Override
     public void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         for (int i = 0; i < n; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
     }

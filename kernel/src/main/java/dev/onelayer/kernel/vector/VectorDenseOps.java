@@ -284,6 +284,12 @@ public final class VectorDenseOps implements DenseOps {
     }
 
     @Override
+    public void reluGemvGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                             float[] g, int gOff, int ldg) {
+        VectorGemv.reluRowsTimesXGate(m, n, a, aOff, lda, x, xOff, y, yOff, g, gOff, ldg);
+    }
+
+    @Override
     public void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {

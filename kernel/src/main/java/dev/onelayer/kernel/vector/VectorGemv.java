@@ -4,6 +4,7 @@ import static dev.onelayer.kernel.vector.Lanes.F;
 import static dev.onelayer.kernel.vector.Lanes.L;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Matrix-vector kernels (Level 2). They are bound by loads of A, so the point of blocking is to
@@ -137,8 +138,47 @@ final class VectorGemv {
                 s00 = FloatVector.fromArray(F, a, r0 + j).max(0f).fma(FloatVector.fromArray(F, x, xOff + j), s00);
                 s01 = FloatVector.fromArray(F, a, r0 + j + L).max(0f).fma(FloatVector.fromArray(F, x, xOff + j + L), s01);
             }
-            float t0 = Lanes.sum(s00.add(s01));
+            // Left to right like the four-row blocks, so every row's bits match reluRowsTimesXGate.
+            s00.add(s01).intoArray(lanes, 0);
+            float t0 = 0f;
+            for (int l = 0; l < L; l++) t0 += lanes[l];
             for (int j = nv; j < n; j++) t0 = Math.fma(Math.max(a[r0 + j], 0f), x[xOff + j], t0);
+            y[yOff + i] = t0;
+        }
+    }
+
+    /**
+     * {@link #reluRowsTimesX} (same accumulation order, same bits for y) that also stores the
+     * gate {@code g_ij = x_j [a_ij > 0]} while each vector of A is in a register. One row at a
+     * time (two FMA chains): the compare, blend and store per FMA, not the FMA latency, bound it.
+     * G may be A in place: each vector of A is loaded before the gate is stored over it.
+     */
+    static void reluRowsTimesXGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                                   float[] g, int gOff, int ldg) {
+        int nv = n - (n % (2 * L));
+        float[] lanes = GemmWorkspace.scratch();
+        FloatVector zero = FloatVector.zero(F);
+        for (int i = 0; i < m; i++) {
+            int r0 = aOff + i * lda, g0 = gOff + i * ldg;
+            FloatVector s00 = zero, s01 = zero;
+            for (int j = 0; j < nv; j += 2 * L) {
+                FloatVector x0 = FloatVector.fromArray(F, x, xOff + j);
+                FloatVector x1 = FloatVector.fromArray(F, x, xOff + j + L);
+                FloatVector a0 = FloatVector.fromArray(F, a, r0 + j);
+                FloatVector a1 = FloatVector.fromArray(F, a, r0 + j + L);
+                zero.blend(x0, a0.compare(VectorOperators.GT, 0f)).intoArray(g, g0 + j);
+                zero.blend(x1, a1.compare(VectorOperators.GT, 0f)).intoArray(g, g0 + j + L);
+                s00 = a0.max(0f).fma(x0, s00);
+                s01 = a1.max(0f).fma(x1, s01);
+            }
+            s00.add(s01).intoArray(lanes, 0);
+            float t0 = 0f;
+            for (int l = 0; l < L; l++) t0 += lanes[l];
+            for (int j = nv; j < n; j++) {
+                float aj = a[r0 + j];
+                t0 = Math.fma(Math.max(aj, 0f), x[xOff + j], t0);
+                g[g0 + j] = aj > 0f ? x[xOff + j] : 0f;
+            }
             y[yOff + i] = t0;
         }
     }
