@@ -72,11 +72,36 @@ public interface DenseOps {
     /** Row-wise {@code y_ij = exp(x_ij - max_j x_ij) / sum_j exp(...)}; y may alias x. */
     void softmaxRows(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
 
+    /**
+     * Backward of a row softmax {@code y = softmax_rows(x)}: {@code dx_ij = y_ij (dy_ij - D_i)}
+     * with {@code D_i = sum_k y_ik dy_ik} (the Jacobian {@code diag(y) - y y^T} applied to dy,
+     * in one pass per row); dx may alias dy (same offset and ld), not y.
+     */
+    void softmaxRowsBackward(int rows, int cols, float[] y, int yOff, int ldy, float[] dy, int dyOff, int lddy,
+                             float[] dx, int dxOff, int lddx);
+
     /** Row-wise {@code y_ij = x_ij - max_j x_ij - log sum_j exp(x_ij - max)}; y may alias x. */
     void logSoftmaxRows(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy);
 
     /** {@code y = max(x, 0)}; y may alias x. */
     void relu(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * {@code y_i = sum_j max(a_ij, 0) x_j} with A stored m x n (ReLU then a matrix-vector
+     * product, fused so a one-hidden-layer readout {@code a^T ReLU(h)} reads h once and never
+     * stores ReLU(h)); y must not overlap A or x.
+     */
+    void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * {@link #reluGemv} that also writes the ReLU's gate applied to x:
+     * {@code g_ij = x_j [a_ij > 0]}, G m x n with row stride ldg, the derivative of y_i with
+     * respect to a_ij (so a readout's backward needs no second pass over A); y gets the same bits
+     * as reluGemv. G may be A itself (same offset and ldg == lda: the gate replaces A in place);
+     * otherwise G and y must not overlap A, x or each other.
+     */
+    void reluGemvGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                      float[] g, int gOff, int ldg);
 
     /** {@code dx = dy * [x > 0]}; dx may alias dy. */
     void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff);

@@ -159,6 +159,19 @@ public final class Kernels {
         IMPL.softmaxRows(rows, cols, x, xOff, ldx, y, yOff, ldy);
     }
 
+    /**
+     * Backward of a row softmax: {@code dx_ij = y_ij (dy_ij - sum_k y_ik dy_ik)}; dx may be dy
+     * itself (same offset and ld) but must not overlap y. See {@link DenseOps#softmaxRowsBackward}.
+     */
+    public static void softmaxRowsBackward(int rows, int cols, float[] y, int yOff, int ldy, float[] dy, int dyOff, int lddy,
+                                           float[] dx, int dxOff, int lddx) {
+        final String g = "softmaxRowsBackward";
+        rowsCheck(g, rows, cols, dy, dyOff, lddy, dx, dxOff, lddx);
+        if (!Checks.fits(y, yOff, rows, cols, ldy)) Checks.matrix(g, "y (" + rows + "x" + cols + ")", y, yOff, rows, cols, ldy);
+        Checks.disjoint(g, "dx", dx, dxOff, Checks.span(rows, cols, lddx), "y", y, yOff, Checks.span(rows, cols, ldy));
+        IMPL.softmaxRowsBackward(rows, cols, y, yOff, ldy, dy, dyOff, lddy, dx, dxOff, lddx);
+    }
+
     /** Row-wise, max-subtracted log-softmax of a rows x cols matrix; y may be x itself. */
     public static void logSoftmaxRows(int rows, int cols, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
         rowsCheck("logSoftmaxRows", rows, cols, x, xOff, ldx, y, yOff, ldy);
@@ -180,6 +193,41 @@ public final class Kernels {
     public static void relu(int n, float[] x, int xOff, float[] y, int yOff) {
         unary("relu", n, x, xOff, y, yOff);
         IMPL.relu(n, x, xOff, y, yOff);
+    }
+
+    /** {@code y_i = sum_j max(A_ij, 0) x_j}, A stored m x n; see {@link DenseOps#reluGemv}. */
+    public static void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        final String g = "reluGemv";
+        Checks.nonNegative(g, "m", m);
+        Checks.nonNegative(g, "n", n);
+        if (!Checks.fits(a, aOff, m, n, lda)) Checks.matrix(g, "A (m=" + m + ", n=" + n + ")", a, aOff, m, n, lda);
+        if (!Checks.fits(x, xOff, 1, n, n)) Checks.vector(g, "x (n=" + n + ")", x, xOff, n);
+        if (!Checks.fits(y, yOff, 1, m, m)) Checks.vector(g, "y (m=" + m + ")", y, yOff, m);
+        Checks.disjoint(g, "y", y, yOff, m, "A", a, aOff, Checks.span(m, n, lda));
+        Checks.disjoint(g, "y", y, yOff, m, "x", x, xOff, n);
+        IMPL.reluGemv(m, n, a, aOff, lda, x, xOff, y, yOff);
+    }
+
+    /**
+     * {@code y_i = sum_j max(A_ij, 0) x_j} and {@code G_ij = x_j [A_ij > 0]}; see
+     * {@link DenseOps#reluGemvGate}.
+     */
+    public static void reluGemvGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                                    float[] g, int gOff, int ldg) {
+        final String w = "reluGemvGate";
+        Checks.nonNegative(w, "m", m);
+        Checks.nonNegative(w, "n", n);
+        if (!Checks.fits(a, aOff, m, n, lda)) Checks.matrix(w, "A (m=" + m + ", n=" + n + ")", a, aOff, m, n, lda);
+        if (!Checks.fits(g, gOff, m, n, ldg)) Checks.matrix(w, "G (m=" + m + ", n=" + n + ")", g, gOff, m, n, ldg);
+        if (!Checks.fits(x, xOff, 1, n, n)) Checks.vector(w, "x (n=" + n + ")", x, xOff, n);
+        if (!Checks.fits(y, yOff, 1, m, m)) Checks.vector(w, "y (m=" + m + ")", y, yOff, m);
+        long spanA = Checks.span(m, n, lda), spanG = Checks.span(m, n, ldg);
+        Checks.disjoint(w, "y", y, yOff, m, "A", a, aOff, spanA);
+        Checks.disjoint(w, "y", y, yOff, m, "x", x, xOff, n);
+        if (!(g == a && gOff == aOff && ldg == lda)) Checks.disjoint(w, "G", g, gOff, spanG, "A", a, aOff, spanA);
+        Checks.disjoint(w, "G", g, gOff, spanG, "x", x, xOff, n);
+        Checks.disjoint(w, "G", g, gOff, spanG, "y", y, yOff, m);
+        IMPL.reluGemvGate(m, n, a, aOff, lda, x, xOff, y, yOff, g, gOff, ldg);
     }
 
     /** {@code dx = dy * [x > 0]}. */

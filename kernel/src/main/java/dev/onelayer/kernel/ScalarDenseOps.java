@@ -172,6 +172,36 @@ public final class ScalarDenseOps implements DenseOps {
     }
 
     @Override
+    public void softmaxRowsBackward(int rows, int cols, float[] y, int yOff, int ldy, float[] dy, int dyOff, int lddy,
+                                    float[] dx, int dxOff, int lddx) {
+        for (int r = 0; r < rows; r++) {
+            int yr = yOff + r * ldy, dyr = dyOff + r * lddy, dxr = dxOff + r * lddx;
+            float dsum = dot(cols, y, yr, dy, dyr);
+            for (int j = 0; j < cols; j++) dx[dxr + j] = y[yr + j] * (dy[dyr + j] - dsum);
+        }
+    }
+
+    @Override
+    public void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < m; i++) {
+            int r = aOff + i * lda;
+            float s = 0f;
+            for (int j = 0; j < n; j++) s += Math.max(a[r + j], 0f) * x[xOff + j];
+            y[yOff + i] = s;
+        }
+    }
+
+    @Override
+    public void reluGemvGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                             float[] g, int gOff, int ldg) {
+        reluGemv(m, n, a, aOff, lda, x, xOff, y, yOff); // reads all of A before G (possibly A) is written
+        for (int i = 0; i < m; i++) {
+            int r = aOff + i * lda, gr = gOff + i * ldg;
+            for (int j = 0; j < n; j++) g[gr + j] = a[r + j] > 0f ? x[xOff + j] : 0f;
+        }
+    }
+
+    @Override
     public void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         for (int i = 0; i < n; i++) dx[dxOff + i] = x[xOff + i] > 0f ? dy[dyOff + i] : 0f;
     }

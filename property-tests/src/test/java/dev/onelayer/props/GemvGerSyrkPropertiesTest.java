@@ -8,7 +8,7 @@ import dev.onelayer.props.harness.Tolerance;
 import org.junit.jupiter.api.Test;
 
 /**
- * gemv (both orientations), ger and syrk (both) against float64 references on every
+ * gemv (both orientations), the fused reluGemv and reluGemvGate, ger and syrk (both) against float64 references on every
  * implementation, with padded views (offsets, ld larger than the column count) and sentinels
  * around every output.
  */
@@ -58,6 +58,83 @@ class GemvGerSyrkPropertiesTest {
                     float[] again = y0.clone();
                     ops.gemv(trans, m, n, alpha, a, aOff, lda, x, xOff, beta, again, yOff);
                     Buffers.assertSameBits(what + " twice", y, again);
+                });
+            }
+        }
+    }
+
+    /**
+     * {@code y_i = sum_j max(a_ij, 0) x_j}: the ReLU is exact (max), so each y_i is a length-n
+     * dot product: n roundings on the scalar path (product, then sum), at most n/(2L) + 1 + L
+     * on the vector path's lane-split FMA chains (within n once the vector body runs, n >= 2L),
+     * plus one for slack, over {@code sum_j |max(a_ij, 0) x_j|}. y's NaN sentinels must be
+     * overwritten (y is not read).
+     */
+    @Test
+    void reluGemvMatchesFloat64Reference() {
+        for (DenseOps ops : Impls.dense()) {
+            Harness.forAll("reluGemv/" + ops.name(), GemvGerSyrkPropertiesTest::dims, (d, g) -> {
+                int m = d[0], n = d[1], lda = n + d[2], aOff = d[3], xOff = d[4], yOff = d[5];
+                float[] a = Buffers.matrix(g, g.dist(), aOff, m, n, lda, g.dim(3));
+                float[] x = Buffers.vector(g, g.dist(), xOff, n, g.dim(3));
+                float[] y0 = Buffers.vector(g, g.dist(), yOff, m, g.dim(3));
+                java.util.Arrays.fill(y0, yOff, yOff + m, Float.NaN);
+                float[] aBefore = a.clone(), xBefore = x.clone(), y = y0.clone();
+                ops.reluGemv(m, n, a, aOff, lda, x, xOff, y, yOff);
+                String what = "reluGemv m=" + m + " n=" + n;
+                for (int i = 0; i < m; i++) {
+                    double s = 0, abs = 0;
+                    for (int p = 0; p < n; p++) {
+                        double prod = Math.max((double) a[aOff + i * lda + p], 0) * x[xOff + p];
+                        s += prod;
+                        abs += Math.abs(prod);
+                    }
+                    Tolerance.check(what + " y[" + i + "]", y[yOff + i], s, Tolerance.sumBound(n, 1, abs));
+                }
+                Buffers.assertOnlyViewChanged(what + " y", y0, y, yOff, 1, m, m);
+                Buffers.assertUnchanged(what + " A", aBefore, a);
+                Buffers.assertUnchanged(what + " x", xBefore, x);
+                float[] again = y0.clone();
+                ops.reluGemv(m, n, a, aOff, lda, x, xOff, again, yOff);
+                Buffers.assertSameBits(what + " twice", y, again);
+            });
+        }
+    }
+
+    /**
+     * reluGemvGate: y bit for bit as reluGemv (checked against float64 there), and the gate
+     * {@code g_ij = x_j [a_ij > 0]} exactly, written into a separate padded G or over A in place.
+     */
+    @Test
+    void reluGemvGateMatchesReluGemvAndExactGate() {
+        for (DenseOps ops : Impls.dense()) {
+            for (boolean inPlace : new boolean[] {false, true}) {
+                Harness.forAll("reluGemvGate" + (inPlace ? "InPlace" : "") + "/" + ops.name(),
+                        g -> new int[] {g.dim(200), g.dim(300), GemmCase.pad(g), GemmCase.pad(g), g.dim(5), g.dim(5), g.dim(5), g.dim(5)}, (d, g) -> {
+                    int m = d[0], n = d[1], lda = n + d[2], aOff = d[4], xOff = d[5], yOff = d[6];
+                    int ldg = inPlace ? lda : n + d[3], gOff = inPlace ? aOff : d[7];
+                    float[] a = Buffers.matrix(g, g.dist(), aOff, m, n, lda, g.dim(3));
+                    float[] x = Buffers.vector(g, g.dist(), xOff, n, g.dim(3));
+                    float[] y0 = Buffers.vector(g, g.dist(), yOff, m, g.dim(3));
+                    java.util.Arrays.fill(y0, yOff, yOff + m, Float.NaN);
+                    float[] gm = inPlace ? a : Buffers.matrix(g, g.dist(), gOff, m, n, ldg, g.dim(3));
+                    float[] aBefore = a.clone(), xBefore = x.clone(), gBefore = gm.clone(), y = y0.clone(), yRef = y0.clone();
+                    ops.reluGemv(m, n, aBefore, aOff, lda, x, xOff, yRef, yOff);
+                    ops.reluGemvGate(m, n, a, aOff, lda, x, xOff, y, yOff, gm, gOff, ldg);
+                    String what = "reluGemvGate" + (inPlace ? " in place" : "") + " m=" + m + " n=" + n;
+                    Buffers.assertSameBits(what + " y vs reluGemv", yRef, y);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float want = aBefore[aOff + i * lda + j] > 0f ? x[xOff + j] : 0f;
+                            float got = gm[gOff + i * ldg + j];
+                            if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(want)) {
+                                throw new AssertionError(what + " G[" + i + "," + j + "] = " + got + ", want " + want);
+                            }
+                        }
+                    }
+                    Buffers.assertOnlyViewChanged(what + " G", gBefore, gm, gOff, m, n, ldg);
+                    if (!inPlace) Buffers.assertUnchanged(what + " A", aBefore, a);
+                    Buffers.assertUnchanged(what + " x", xBefore, x);
                 });
             }
         }

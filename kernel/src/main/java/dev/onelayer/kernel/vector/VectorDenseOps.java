@@ -262,6 +262,34 @@ public final class VectorDenseOps implements DenseOps {
     }
 
     @Override
+    public void softmaxRowsBackward(int rows, int cols, float[] y, int yOff, int ldy, float[] dy, int dyOff, int lddy,
+                                    float[] dx, int dxOff, int lddx) {
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int yr = yOff + r * ldy, dyr = dyOff + r * lddy, dxr = dxOff + r * lddx;
+            // D = y . dy, read completely before dx (which may be dy) is written.
+            float dsum = dotImpl(cols, y, yr, dy, dyr);
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector yv = FloatVector.fromArray(F, y, yr + j);
+                yv.mul(FloatVector.fromArray(F, dy, dyr + j).sub(dsum)).intoArray(dx, dxr + j);
+            }
+            for (; j < cols; j++) dx[dxr + j] = y[yr + j] * (dy[dyr + j] - dsum);
+        }
+    }
+
+    @Override
+    public void reluGemv(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff) {
+        VectorGemv.reluRowsTimesX(m, n, a, aOff, lda, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void reluGemvGate(int m, int n, float[] a, int aOff, int lda, float[] x, int xOff, float[] y, int yOff,
+                             float[] g, int gOff, int ldg) {
+        VectorGemv.reluRowsTimesXGate(m, n, a, aOff, lda, x, xOff, y, yOff, g, gOff, ldg);
+    }
+
+    @Override
     public void reluBackward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {

@@ -31,8 +31,8 @@ public final class AttentionMlpModel {
 
     /**
      * Samples per chunk. Why 8: a chunk's MLP activations (8 L m floats, 256 KB at L = 32,
-     * m = 256, twice: pre-activations and their gradient) stay in L2 from the forward to the
-     * backward, 256 token rows still fill the GEMM register blocks, and batch 64 gives 8 chunks
+     * m = 256: the pre-activations, replaced in place by their ReLU gate) stay in L2 from the
+     * forward to the backward, 256 token rows still fill the GEMM register blocks, and batch 64 gives 8 chunks
      * that split evenly over 1, 2, 4 or 8 threads.
      */
     static final int CHUNK_SAMPLES = 8;
@@ -43,15 +43,17 @@ public final class AttentionMlpModel {
     private final Param wQ, wK, wV, wO;
     private final float[] a;
     // Activations for up to maxBatch samples ([B*L][.] token rows) and their gradients:
-    // qkv = [Q K V] (3d columns), z = attention output, h = W_O z, act = ReLU(h) after a forward
-    // and dL/dh after a backward, probs = softmax rows [B][L][L].
-    private final float[] qkv, dqkv, z, dz, h, act, s, probs;
+    // qkv = [Q K V] (3d columns), z = attention output, h = W_O z after a forward and the gate
+    // a_j [h_lj > 0] after a gradient pass (ReLU(h) itself is never stored), probs = softmax rows
+    // [B][L][L].
+    private final float[] qkv, dqkv, z, dz, h, s, probs;
     // The weights the GEMMs read as non-transposed right operands: [W_Q; W_K; W_V]^T (d x 3d)
     // and W_O^T (d x m), refreshed at every forward.
     private final float[] wQkvT, wOT;
-    // Per chunk: its weight-gradient partial (the layout of Params), dS scratch [L][L], g_i a.
+    // Per chunk: its weight-gradient partial (the layout of Params), dS scratch [L][L], and
+    // g_i = dL/dF_i / L of its samples.
     private final float[][] gradPart;
-    private final float[][] dsChunk, gaChunk;
+    private final float[][] dsChunk, gChunk;
     private final double[] out, hingeLoss;
     private final float[] xBatch;
     private final int[] yBatch;
@@ -101,7 +103,6 @@ public final class AttentionMlpModel {
         z = new float[rows * d];
         dz = new float[rows * d];
         h = new float[rows * m];
-        act = new float[rows * m];
         s = new float[rows];
         probs = new float[maxBatch * seqLen * seqLen];
         wQkvT = new float[d * 3 * d];
@@ -109,7 +110,7 @@ public final class AttentionMlpModel {
         int chunks = Parallel.chunkCount(maxBatch, CHUNK_SAMPLES);
         gradPart = new float[chunks][params.size()];
         dsChunk = new float[chunks][seqLen * seqLen];
-        gaChunk = new float[chunks][m];
+        gChunk = new float[chunks][CHUNK_SAMPLES];
         out = new double[maxBatch];
         hingeLoss = new double[maxBatch];
         xBatch = new float[rows * d];
@@ -185,11 +186,14 @@ public final class AttentionMlpModel {
     }
 
     private void forwardChunk(int chunk, int from, int to) {
-        forwardSamples(passX, passXOff, from, to);
+        forwardSamples(passX, passXOff, from, to, false);
     }
 
-    /** The forward of samples [from, to) of x: every activation of their token rows, and F into out. */
-    private void forwardSamples(float[] x, int xOff, int from, int to) {
+    /**
+     * The forward of samples [from, to) of x: every activation of their token rows, and F into
+     * out; with {@code gate}, h then holds {@code a_j [h_lj > 0]} for the backward.
+     */
+    private void forwardSamples(float[] x, int xOff, int from, int to, boolean gate) {
         int len = seqLen, r0 = from * len, rows = (to - from) * len, d3 = 3 * d;
         // [Q K V] = X [W_Q; W_K; W_V]^T for every token of the chunk.
         Kernels.gemm(false, false, rows, d3, d, 1f, x, xOff + r0 * d, d, wQkvT, 0, d3, 0f, qkv, r0 * d3, d3);
@@ -202,8 +206,11 @@ public final class AttentionMlpModel {
         }
         // h_l = W_O z_l for every token; F = (1/L) sum_l a^T ReLU(h_l).
         Kernels.gemm(false, false, rows, m, d, 1f, z, r0 * d, d, wOT, 0, m, 0f, h, r0 * m, m);
-        Kernels.relu(rows * m, h, r0 * m, act, r0 * m);
-        Kernels.gemv(false, rows, m, 1f, act, r0 * m, m, a, 0, 0f, s, r0);
+        // a^T ReLU(h_l) in one pass over h: ReLU(h) is never stored. With gate the same pass
+        // replaces h by a_j [h_lj > 0] (dF/dh_lj times L), in place, so the backward needs no
+        // second pass over h and no second rows x m buffer.
+        if (gate) Kernels.reluGemvGate(rows, m, h, r0 * m, m, a, 0, s, r0, h, r0 * m, m);
+        else Kernels.reluGemv(rows, m, h, r0 * m, m, a, 0, s, r0);
         for (int i = from; i < to; i++) {
             double f = 0;
             for (int l = 0; l < len; l++) f += s[i * len + l];
@@ -240,34 +247,31 @@ public final class AttentionMlpModel {
         float[] x = passX;
         int xOff = passXOff, yOff = passYOff, b = passBatch;
         int[] y = passY;
-        forwardSamples(x, xOff, from, to);
+        forwardSamples(x, xOff, from, to, true);
         int len = seqLen, r0 = from * len, rows = (to - from) * len, d3 = 3 * d;
-        float[] w = params.values(), part = gradPart[chunk], ds = dsChunk[chunk], ga = gaChunk[chunk];
-        // dL/dh_lj = (dF_i / L) a_j [h_lj > 0] with dF_i = -y_i / b inside the margin (ReLU'(0) = 0).
+        float[] w = params.values(), part = gradPart[chunk], ds = dsChunk[chunk], gs = gChunk[chunk];
+        // dL/dh_lj = g_i a_j [h_lj > 0] with g_i = dF_i / L, dF_i = -y_i / b inside the margin
+        // (ReLU'(0) = 0). h holds A = a_j [h_lj > 0] from the forward; the per-sample g_i is
+        // applied to the thin d-wide operands instead of the m-wide A: dW_O = A^T (G Z) and
+        // dZ = G (A W_O), G = diag(g_i per token row). dz holds G Z until the second product.
         for (int i = from; i < to; i++) {
             double margin = y[yOff + i] * out[i];
             hingeLoss[i] = Math.max(0, 1 - margin);
-            float g = margin < 1 ? (float) (-y[yOff + i] / ((double) b * len)) : 0f;
-            for (int j = 0; j < m; j++) ga[j] = g * a[j];
-            for (int l = 0; l < len; l++) {
-                int row = (i * len + l) * m;
-                Kernels.reluBackward(m, h, row, ga, 0, act, row);
-            }
+            gs[i - from] = margin < 1 ? (float) (-y[yOff + i] / ((double) b * len)) : 0f;
+            int zi = i * len * d;
+            System.arraycopy(z, zi, dz, zi, len * d);
+            Kernels.scale(len * d, gs[i - from], dz, zi);
         }
-        // dW_O = dH^T Z, dZ = dH W_O (act now holds dH).
-        Kernels.gemm(true, false, m, d, rows, 1f, act, r0 * m, m, z, r0 * d, d, 0f, part, wO.offset(), d);
-        Kernels.gemm(false, false, rows, d, m, 1f, act, r0 * m, m, w, wO.offset(), d, 0f, dz, r0 * d, d);
+        Kernels.gemm(true, false, m, d, rows, 1f, h, r0 * m, m, dz, r0 * d, d, 0f, part, wO.offset(), d);
+        Kernels.gemm(false, false, rows, d, m, 1f, h, r0 * m, m, w, wO.offset(), d, 0f, dz, r0 * d, d);
+        for (int i = from; i < to; i++) Kernels.scale(len * d, gs[i - from], dz, i * len * d);
         for (int i = from; i < to; i++) {
             int t = i * len * d3, p = i * len * len, zi = i * len * d;
             // dP = dZ V^T, dV = P^T dZ.
             Kernels.gemm(false, true, len, len, d, 1f, dz, zi, d, qkv, t + 2 * d, d3, 0f, ds, 0, len);
             Kernels.gemm(true, false, len, d, len, 1f, probs, p, len, dz, zi, d, 0f, dqkv, t + 2 * d, d3);
-            // Softmax backward: ds_lj = p_lj (dp_lj - D_l) with D_l = sum_j p_lj dp_lj = dz_l . z_l.
-            for (int l = 0; l < len; l++) {
-                float dl = Kernels.dot(d, dz, zi + l * d, z, zi + l * d);
-                int row = l * len;
-                for (int j = 0; j < len; j++) ds[row + j] = probs[p + row + j] * (ds[row + j] - dl);
-            }
+            // Softmax backward: ds_lj = p_lj (dp_lj - D_l) with D_l = sum_j p_lj dp_lj, in place.
+            Kernels.softmaxRowsBackward(len, len, probs, p, len, ds, 0, len, ds, 0, len);
             // dQ = dS K, dK = dS^T Q.
             Kernels.gemm(false, false, len, d, len, 1f, ds, 0, len, qkv, t + d, d3, 0f, dqkv, t, d3);
             Kernels.gemm(true, false, len, d, len, 1f, ds, 0, len, qkv, t, d3, 0f, dqkv, t + d, d3);
@@ -345,7 +349,7 @@ public final class AttentionMlpModel {
                 int row = (i0 + i) * m;
                 for (int l = 0; l < seqLen; l++) {
                     int base = (i * seqLen + l) * m;
-                    for (int j = 0; j < m; j++) c[row + j] += act[base + j]; // ReLU(h) after a forward
+                    for (int j = 0; j < m; j++) c[row + j] += Math.max(h[base + j], 0f); // ReLU(h) of the forward
                 }
                 for (int j = 0; j < m; j++) c[row + j] *= a[j] / (double) seqLen;
             }
@@ -379,7 +383,10 @@ public final class AttentionMlpModel {
         return total / ((double) data.n() * seqLen);
     }
 
-    /** The pre-activations h = W_O z [b*L][m] of the last forward (package-private, for tests). */
+    /**
+     * The pre-activations h = W_O z [b*L][m] of the last {@link #forward} (a gradient pass
+     * replaces them by the ReLU gate; package-private, for tests).
+     */
     float[] preActivations() {
         return h;
     }
