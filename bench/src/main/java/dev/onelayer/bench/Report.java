@@ -15,7 +15,7 @@ import java.util.Map;
  * and scalar rates, their ratio, and the vector rate as a fraction of the FMA peak
  * ({@code FmaPeakBench}) measured in the same run.
  *
- * <p>Work per call: GEMM 2 m n k FLOPs, dot/axpy 2n, gemv 2 m n; softmaxRows and gelu are
+ * <p>Work per call: GEMM 2 m n k FLOPs, dot/axpy 2n, gemv and reluGemv(Gate) 2 m n; softmaxRows(Backward) and gelu are
  * reported in elements per second (Gelem/s), which are not comparable with the FMA peak.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.onelayer.bench.Report result.json [title]}
@@ -109,9 +109,12 @@ public final class Report {
                 return new String[] {"n=" + Level12Bench.N, Double.toString(2.0 * Level12Bench.N), "GFLOP/s"};
             case "Level12Bench.gemvN":
             case "Level12Bench.gemvT":
+            case "Level12Bench.reluGemv":
+            case "Level12Bench.reluGemvGate":
                 return new String[] {Level12Bench.GEMV + "x" + Level12Bench.GEMV,
                         Double.toString(2.0 * Level12Bench.GEMV * Level12Bench.GEMV), "GFLOP/s"};
             case "Level12Bench.softmaxRows":
+            case "Level12Bench.softmaxRowsBackward":
                 return new String[] {Level12Bench.SOFTMAX + "x" + Level12Bench.SOFTMAX,
                         Double.toString((double) Level12Bench.SOFTMAX * Level12Bench.SOFTMAX), "Gelem/s"};
             case "Level12Bench.gelu":

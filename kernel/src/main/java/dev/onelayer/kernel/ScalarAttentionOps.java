@@ -290,8 +290,11 @@ public class ScalarAttentionOps implements AttentionOps {
         transposeInto(ws, atOff, N, T, dA, 0);
     }
 
-    /** {@code out[oOff + c*rows + r] = src[off + r*cols + c]}: the transpose of the rows x cols matrix at src[off]. */
-    private static void transposeInto(float[] src, int off, int rows, int cols, float[] out, int oOff) {
+    /**
+     * {@code out[oOff + c*rows + r] = src[off + r*cols + c]}: the transpose of the rows x cols matrix
+     * at src[off]. Public for the vector implementation's form 5, which transposes the same way.
+     */
+    public static void transposeInto(float[] src, int off, int rows, int cols, float[] out, int oOff) {
         // Four source rows at a time: each read row streams, and each output row gets four
         // consecutive entries per visit instead of one strided store per line.
         int r = 0;

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 4, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 public class ScbReadoutBenchmark {
 
-    @Param({"scalar"})
+    @Param({"vector", "scalar"})
     public String impl;
 
     @Param({"64,50,5", "64,500,20"})

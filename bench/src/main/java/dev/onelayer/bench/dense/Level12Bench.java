@@ -34,7 +34,7 @@ public class Level12Bench {
     public String impl;
 
     DenseOps ops;
-    float[] x, y, a, gx, gy, s, g, out;
+    float[] x, y, a, gx, gy, s, g, out, gate, ds, dxs;
     float alpha = 0.5f;
 
     @Setup
@@ -48,6 +48,9 @@ public class Level12Bench {
         s = Impls.random(5, SOFTMAX * SOFTMAX);
         g = Impls.random(6, GELU);
         out = new float[GELU];
+        gate = new float[GEMV * GEMV];
+        ds = Impls.random(7, SOFTMAX * SOFTMAX);
+        dxs = new float[SOFTMAX * SOFTMAX];
     }
 
     @Benchmark
@@ -85,5 +88,26 @@ public class Level12Bench {
     public void gelu(Blackhole bh) {
         ops.gelu(GELU, g, 0, out, 0);
         bh.consume(out);
+    }
+
+    /** The low-rank readout's fused ReLU + matrix-vector product, 256 x 256. */
+    @Benchmark
+    public void reluGemv(Blackhole bh) {
+        ops.reluGemv(GEMV, GEMV, a, 0, GEMV, gx, 0, gy, 0);
+        bh.consume(gy);
+    }
+
+    /** reluGemv that also writes the gate x_j [a_ij > 0] (into a separate matrix, so A stays unchanged). */
+    @Benchmark
+    public void reluGemvGate(Blackhole bh) {
+        ops.reluGemvGate(GEMV, GEMV, a, 0, GEMV, gx, 0, gy, 0, gate, 0, GEMV);
+        bh.consume(gate);
+    }
+
+    /** Backward of a 64 x 64 row softmax (s plays the probabilities; the values do not change the work). */
+    @Benchmark
+    public void softmaxRowsBackward(Blackhole bh) {
+        ops.softmaxRowsBackward(SOFTMAX, SOFTMAX, s, 0, SOFTMAX, ds, 0, SOFTMAX, dxs, 0, SOFTMAX);
+        bh.consume(dxs);
     }
 }

@@ -72,11 +72,7 @@ public final class Charts {
         List<Integer> xs = new ArrayList<>(), ys = new ArrayList<>();
         for (int j = 0; j < cols; j++) xs.add(j);
         for (int p = 0; p < rows; p++) ys.add(rows - 1 - p);
-        List<Number[]> cells = new ArrayList<>();
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) cells.add(new Number[] {j, rows - 1 - i, values[i * cols + j]});
-        }
-        chart.addSeries(title, xs, ys, cells);
+        chart.addSeries(title, xs, ys, cells(rows, cols, values, false));
         return chart;
     }
 
@@ -95,17 +91,24 @@ public final class Charts {
         chart.getStyler().setDecimalPattern("0.00");
         List<String> ys = new ArrayList<>();
         for (int p = 0; p < rows; p++) ys.add(rowLabels.get(rows - 1 - p));
+        chart.addSeries(title, new ArrayList<>(colLabels), ys, cells(rows, cols, values, true));
+        return chart;
+    }
+
+    /**
+     * Heatmap cells {x = column, y = position from the bottom, value}: matrix row i sits at y = rows-1-i
+     * so row 0 is drawn at the top. With {@code rounded}, values are rounded to 2 decimals for display
+     * (XChart prints cell values with Double.toString); a non-finite value (a diverged run) stays as it is.
+     */
+    private static List<Number[]> cells(int rows, int cols, double[] values, boolean rounded) {
         List<Number[]> cells = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            // XChart prints cell values with Double.toString: round them for display (2 decimals);
-            // a non-finite value (a diverged run) stays as it is rather than printing as 0.
             for (int j = 0; j < cols; j++) {
                 double x = values[i * cols + j];
-                cells.add(new Number[] {j, rows - 1 - i, Double.isFinite(x) ? Math.round(x * 100) / 100.0 : x});
+                cells.add(new Number[] {j, rows - 1 - i, rounded && Double.isFinite(x) ? Math.round(x * 100) / 100.0 : x});
             }
         }
-        chart.addSeries(title, new ArrayList<>(colLabels), ys, cells);
-        return chart;
+        return cells;
     }
 
     /** Saves {@code dir/name.png} and {@code dir/name.svg}; returns both paths. */

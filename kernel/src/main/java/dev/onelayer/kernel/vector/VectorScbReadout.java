@@ -1,5 +1,7 @@
 package dev.onelayer.kernel.vector;
 
+import dev.onelayer.kernel.ScalarAttentionOps;
+
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -70,7 +72,7 @@ final class VectorScbReadout {
             }
             for (; t < seqLen; t++) ws[row + t] += ws[g + tokens[tok + t]];
         }
-        transposeInto(ws, at, n, seqLen, dA, 0); // dA[t][k] = dA^T[k][t]
+        ScalarAttentionOps.transposeInto(ws, at, n, seqLen, dA, 0); // dA[t][k] = dA^T[k][t]
     }
 
     /**
@@ -192,25 +194,5 @@ final class VectorScbReadout {
         int bad = acc.reduceLanes(VectorOperators.OR); // OR is exact and order-free
         for (; i < n; i++) bad |= idx[i] | (bound - 1 - idx[i]);
         return bad >= 0;
-    }
-
-    /** {@code out[oOff + c*rows + r] = src[off + r*cols + c]} (as ScalarAttentionOps'): the transpose of the rows x cols matrix at src[off]. */
-    static void transposeInto(float[] src, int off, int rows, int cols, float[] out, int oOff) {
-        // Four source rows at a time: each read row streams, and each output row gets four
-        // consecutive entries per visit instead of one strided store per line.
-        int r = 0;
-        for (; r + 3 < rows; r += 4) {
-            int s0 = off + r * cols;
-            for (int c = 0; c < cols; c++) {
-                int o = oOff + c * rows + r;
-                out[o] = src[s0 + c];
-                out[o + 1] = src[s0 + cols + c];
-                out[o + 2] = src[s0 + 2 * cols + c];
-                out[o + 3] = src[s0 + 3 * cols + c];
-            }
-        }
-        for (; r < rows; r++) {
-            for (int c = 0; c < cols; c++) out[oOff + c * rows + r] = src[off + r * cols + c];
-        }
     }
 }

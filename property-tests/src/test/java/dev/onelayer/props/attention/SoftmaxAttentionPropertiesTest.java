@@ -95,17 +95,19 @@ class SoftmaxAttentionPropertiesTest {
                     (d, g) -> {
                         SoftmaxAttentionSpec sp = spec(d, g);
                         float[] q = values(g, sp.qkFloats()), k = values(g, sp.qkFloats());
-                        if (g.nextBoolean()) {
-                            // Scores rising along the keys: the running max grows in every block.
-                            for (int row = 0; row < sp.rowFloats(); row++) {
-                                for (int c = 0; c < sp.dk(); c++) {
-                                    q[row * sp.dk() + c] = 1f;
-                                    k[row * sp.dk() + c] = 0.02f * (row % sp.seqLen());
-                                }
-                            }
-                        }
+                        if (g.nextBoolean()) risingScores(sp, q, k);
                         checkCase(ops, sp, q, k, values(g, sp.vFloats()), values(g, sp.vFloats()));
                     });
+        }
+    }
+
+    /** Scores rising along the keys (q = 1, k grows with the position): the running max grows in every key block. */
+    private static void risingScores(SoftmaxAttentionSpec sp, float[] q, float[] k) {
+        for (int row = 0; row < sp.rowFloats(); row++) {
+            for (int c = 0; c < sp.dk(); c++) {
+                q[row * sp.dk() + c] = 1f;
+                k[row * sp.dk() + c] = 0.02f * (row % sp.seqLen());
+            }
         }
     }
 
@@ -128,14 +130,7 @@ class SoftmaxAttentionPropertiesTest {
                     (d, g) -> {
                         SoftmaxAttentionSpec sp = spec(d, g);
                         float[] q = values(g, sp.qkFloats()), k = values(g, sp.qkFloats());
-                        if (g.nextBoolean()) {
-                            for (int row = 0; row < sp.rowFloats(); row++) {
-                                for (int c = 0; c < sp.dk(); c++) {
-                                    q[row * sp.dk() + c] = 1f;
-                                    k[row * sp.dk() + c] = 0.02f * (row % sp.seqLen());
-                                }
-                            }
-                        }
+                        if (g.nextBoolean()) risingScores(sp, q, k);
                         checkCase(ops, sp, q, k, values(g, sp.vFloats()), values(g, sp.vFloats()));
                     });
         }
