@@ -1,0 +1,323 @@
+package dev.onelayer.kernel.vector;
+
+import dev.onelayer.kernel.PositionalAttentionSpec;
+import dev.onelayer.kernel.PositionalOuter;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Real form 3 through the outer products ({@link PositionalOuter}, Sander et al. 2024, icar.md
+ * 2(b)) with the lanes across sequences: a group of L sequences shares every vector, lane b holding
+ * sequence b of the group.
+ *
+ * <p>Why: with the lanes along one sequence's outer-product row, the per-row d x d loops (KV_s =
+ * k_s v_s^T, the contraction {@code out_ti = sum_c q_tc C[c][i] M_t[c][i]}, and the gradient pieces
+ * dM, dC, dq) run on rows of d = 5..10 floats, too short for the lanes, and a row of d^2 = 25 floats
+ * pads to 32. Across sequences every one of those loops is a plain lane-wise product, and the band
+ * products ({@code M_t = sum_s P[t,s] KV_s}, {@code dKV_s = sum_t P[t,s] dM_t}) run on rows of
+ * d^2 L floats with no padding. {@code dP[t,s] = sum_b <dM_t, KV_s>_b} becomes, per lane, an FMA
+ * chain over the outer-product index that carries on from group to group in batch order, in a
+ * [T][T][L] accumulator (as dC in an [outer][L] one); the lanes are summed once at the end in a fixed
+ * pairwise order ({@link Lanes#sum}). Lanes past the batch in the last group hold zero tokens and
+ * add zeros. The chunking (groups of L in batch order) depends on the batch only, so a call gives the
+ * same bits however its caller splits the work across threads.
+ *
+ * <p>Row t of the band products never reads a key past {@code t + shift}, not even with weight 0 (a
+ * masked token may be NaN); {@link #dots} computes some pairs past the band inside a 4 x 4 tile and
+ * never reads them.
+ */
+final class VectorPositionalLanes implements PositionalOuter.Batched {
+
+    private static final VectorSpecies<Float> F = Lanes.F;
+    private static final int L = Lanes.L;
+
+    /** Whether the lane count fits the workspace layout ({@link PositionalAttentionSpec#LANE_GROUP}). */
+    static final boolean SUPPORTED = L <= PositionalAttentionSpec.LANE_GROUP && PositionalAttentionSpec.ROW_ALIGN % L == 0;
+
+    static final VectorPositionalLanes INSTANCE = new VectorPositionalLanes();
+
+    private VectorPositionalLanes() {
+    }
+
+    /** Offsets of the lane layout (see {@link PositionalAttentionSpec#workspaceFloats}). */
+    private static final class Layout {
+        final int T, d, n, tok, row;
+        final int qT, kT, vT, gT, oT, dkT, dvT, kv, m, dm, dkv, dP, dC;
+
+        Layout(PositionalAttentionSpec sp, int off) {
+            T = sp.seqLen();
+            d = sp.d();
+            n = d * d;
+            tok = T * d * L;
+            row = n * L;
+            qT = off;
+            kT = qT + tok;
+            vT = kT + tok;
+            gT = vT + tok;
+            oT = gT + tok;
+            dkT = oT + tok;
+            dvT = dkT + tok;
+            kv = dvT + tok;
+            m = kv + T * row;
+            dm = m + T * row;
+            dkv = dm + T * row;
+            dP = dkv + T * row;
+            dC = dP + T * T * L;
+        }
+    }
+
+    @Override
+    public void forward(PositionalAttentionSpec sp, float[] p, float[] q, float[] k, float[] v, float[] out, float[] ws,
+                        int cOff, int laneOff) {
+        Layout w = new Layout(sp, laneOff);
+        for (int g0 = 0; g0 < sp.batch(); g0 += L) {
+            int cnt = Math.min(L, sp.batch() - g0);
+            int qT = in(q, g0, cnt, w, ws, w.qT);
+            int kT = k == q ? qT : in(k, g0, cnt, w, ws, w.kT);
+            int vT = v == q ? qT : v == k ? kT : in(v, g0, cnt, w, ws, w.vT);
+            outer(w, ws, kT, vT);
+            VectorPositionalBands.rows(sp, p, ws, w.kv, w.m, w.row);
+            contract(w, ws, qT, cOff);
+            out(ws, w.oT, g0, cnt, w, out);
+        }
+    }
+
+    @Override
+    public void backward(PositionalAttentionSpec sp, float[] p, float[] q, float[] k, float[] v, float[] dOut, float[] dP,
+                         float[] dq, float[] dk, float[] dv, float[] ws, int cOff, int dcOff, int laneOff) {
+        Layout w = new Layout(sp, laneOff);
+        int T = w.T;
+        boolean inputs = dq != null;
+        Arrays.fill(ws, w.dP, w.dC + w.n * L, 0f);
+        for (int g0 = 0; g0 < sp.batch(); g0 += L) {
+            int cnt = Math.min(L, sp.batch() - g0);
+            int qT = in(q, g0, cnt, w, ws, w.qT);
+            int kT = k == q ? qT : in(k, g0, cnt, w, ws, w.kT);
+            int vT = v == q ? qT : v == k ? kT : in(v, g0, cnt, w, ws, w.vT);
+            int gT = in(dOut, g0, cnt, w, ws, w.gT);
+            outer(w, ws, kT, vT);
+            VectorPositionalBands.rows(sp, p, ws, w.kv, w.m, w.row);
+            rowGrads(w, ws, qT, gT, cOff, inputs);
+            dots(sp, w, ws);
+            if (inputs) {
+                VectorPositionalBands.cols(sp, p, ws, w.dm, w.dkv, w.row);
+                keyGrads(w, ws, kT, vT);
+                out(ws, w.oT, g0, cnt, w, dq);
+                out(ws, w.dkT, g0, cnt, w, dk);
+                out(ws, w.dvT, g0, cnt, w, dv);
+            }
+        }
+        for (int t = 0; t < T; t++) {
+            for (int s = 0; s <= sp.last(t); s++) dP[t * T + s] += Lanes.sum(FloatVector.fromArray(F, ws, w.dP + (t * T + s) * L));
+        }
+        for (int j = 0; j < w.n; j++) ws[dcOff + j] += Lanes.sum(FloatVector.fromArray(F, ws, w.dC + j * L));
+    }
+
+    /** Tokens of sequences g0..g0+cnt-1 to [T][d][L] at {@code dst} (lanes past cnt zero); returns dst. */
+    private static int in(float[] x, int g0, int cnt, Layout w, float[] ws, int dst) {
+        int td = w.T * w.d;
+        if (cnt < L) Arrays.fill(ws, dst, dst + w.tok, 0f);
+        for (int b = 0; b < cnt; b++) {
+            int src = (g0 + b) * td;
+            for (int j = 0, o = dst + b; j < td; j++, o += L) ws[o] = x[src + j];
+        }
+        return dst;
+    }
+
+    /** Adds [T][d][L] at {@code src} to the tokens of sequences g0..g0+cnt-1. */
+    private static void out(float[] ws, int src, int g0, int cnt, Layout w, float[] y) {
+        int td = w.T * w.d;
+        for (int b = 0; b < cnt; b++) {
+            int dst = (g0 + b) * td;
+            for (int j = 0, o = src + b; j < td; j++, o += L) y[dst + j] += ws[o];
+        }
+    }
+
+    /** KV_s[c][i] = k_sc v_si, lane-wise. */
+    private static void outer(Layout w, float[] ws, int kT, int vT) {
+        int d = w.d;
+        for (int s = 0; s < w.T; s++) {
+            int ks = kT + s * d * L, vs = vT + s * d * L, o = w.kv + s * w.row;
+            for (int c = 0; c < d; c++) {
+                FloatVector kc = FloatVector.fromArray(F, ws, ks + c * L);
+                for (int i = 0; i < d; i++, o += L) kc.mul(FloatVector.fromArray(F, ws, vs + i * L)).intoArray(ws, o);
+            }
+        }
+    }
+
+    /** out_ti = sum_c (q_tc C[c][i]) M_t[c][i], an FMA chain over c in order, into [T][d][L] at oT. */
+    private static void contract(Layout w, float[] ws, int qT, int cOff) {
+        int d = w.d;
+        for (int t = 0; t < w.T; t++) {
+            int qt = qT + t * d * L, mt = w.m + t * w.row, o = w.oT + t * d * L;
+            for (int i = 0; i < d; i++) {
+                FloatVector acc = FloatVector.zero(F);
+                for (int c = 0; c < d; c++) {
+                    FloatVector qc = FloatVector.fromArray(F, ws, qt + c * L).mul(ws[cOff + c * d + i]);
+                    acc = qc.fma(FloatVector.fromArray(F, ws, mt + (c * d + i) * L), acc);
+                }
+                acc.intoArray(ws, o + i * L);
+            }
+        }
+    }
+
+    /**
+     * Per row t: dM_t = (q_t dOut_t^T) o C, dC += q_t o (dOut_t o M_t) (per lane, chained over t and
+     * groups), and when asked dq_tc = sum_i C[c][i] dOut_ti M_t[c][i] into [T][d][L] at oT.
+     */
+    private static void rowGrads(Layout w, float[] ws, int qT, int gT, int cOff, boolean inputs) {
+        int d = w.d;
+        for (int t = 0; t < w.T; t++) {
+            int qt = qT + t * d * L, gt = gT + t * d * L, mt = w.m + t * w.row, dmt = w.dm + t * w.row;
+            for (int c = 0; c < d; c++) {
+                FloatVector qc = FloatVector.fromArray(F, ws, qt + c * L), dqc = FloatVector.zero(F);
+                for (int i = 0; i < d; i++) {
+                    int j = (c * d + i) * L, dc = w.dC + j;
+                    float cci = ws[cOff + c * d + i];
+                    FloatVector g = FloatVector.fromArray(F, ws, gt + i * L);
+                    FloatVector z = g.mul(FloatVector.fromArray(F, ws, mt + j));
+                    qc.fma(z, FloatVector.fromArray(F, ws, dc)).intoArray(ws, dc);
+                    qc.mul(g).mul(cci).intoArray(ws, dmt + j);
+                    if (inputs) dqc = FloatVector.broadcast(F, cci).fma(z, dqc);
+                }
+                if (inputs) dqc.intoArray(ws, w.oT + (t * d + c) * L);
+            }
+        }
+    }
+
+    /**
+     * Per lane, dP[t][s] += <dM_t, KV_s> for the attended pairs, an FMA chain over the outer-product
+     * index continuing the accumulator. Tiles of 4 x 4 pairs: each loaded vector feeds four FMAs.
+     */
+    private static void dots(PositionalAttentionSpec sp, Layout w, float[] ws) {
+        int T = w.T, n = w.n, row = w.row;
+        int t = 0;
+        for (; t + 4 <= T; t += 4) {
+            int keys = sp.last(t + 3) + 1, s = 0;
+            for (; s + 4 <= keys; s += 4) tile4x4(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n, T);
+            for (; s < keys; s++) tile4x1(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n, T);
+        }
+        for (; t < T; t++) {
+            int keys = sp.last(t) + 1, s = 0;
+            for (; s + 4 <= keys; s += 4) tile1x4(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n);
+            for (; s < keys; s++) tile1x1(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n);
+        }
+    }
+
+    /** Rows x..x+3 (dM, {@code n L} apart) against keys y..y+3; accumulators [t][s][L] at acc, rows T L apart. */
+    private static void tile4x4(float[] ws, int x, int y, int acc, int n, int T) {
+        int row = n * L, ar = T * L;
+        FloatVector a00 = FloatVector.fromArray(F, ws, acc), a01 = FloatVector.fromArray(F, ws, acc + L);
+        FloatVector a02 = FloatVector.fromArray(F, ws, acc + 2 * L), a03 = FloatVector.fromArray(F, ws, acc + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(F, ws, acc + ar), a11 = FloatVector.fromArray(F, ws, acc + ar + L);
+        FloatVector a12 = FloatVector.fromArray(F, ws, acc + ar + 2 * L), a13 = FloatVector.fromArray(F, ws, acc + ar + 3 * L);
+        FloatVector a20 = FloatVector.fromArray(F, ws, acc + 2 * ar), a21 = FloatVector.fromArray(F, ws, acc + 2 * ar + L);
+        FloatVector a22 = FloatVector.fromArray(F, ws, acc + 2 * ar + 2 * L), a23 = FloatVector.fromArray(F, ws, acc + 2 * ar + 3 * L);
+        FloatVector a30 = FloatVector.fromArray(F, ws, acc + 3 * ar), a31 = FloatVector.fromArray(F, ws, acc + 3 * ar + L);
+        FloatVector a32 = FloatVector.fromArray(F, ws, acc + 3 * ar + 2 * L), a33 = FloatVector.fromArray(F, ws, acc + 3 * ar + 3 * L);
+        for (int j = 0; j < row; j += L) {
+            FloatVector x0 = FloatVector.fromArray(F, ws, x + j), x1 = FloatVector.fromArray(F, ws, x + row + j);
+            FloatVector x2 = FloatVector.fromArray(F, ws, x + 2 * row + j), x3 = FloatVector.fromArray(F, ws, x + 3 * row + j);
+            FloatVector y0 = FloatVector.fromArray(F, ws, y + j);
+            a00 = x0.fma(y0, a00);
+            a10 = x1.fma(y0, a10);
+            a20 = x2.fma(y0, a20);
+            a30 = x3.fma(y0, a30);
+            FloatVector y1 = FloatVector.fromArray(F, ws, y + row + j);
+            a01 = x0.fma(y1, a01);
+            a11 = x1.fma(y1, a11);
+            a21 = x2.fma(y1, a21);
+            a31 = x3.fma(y1, a31);
+            FloatVector y2 = FloatVector.fromArray(F, ws, y + 2 * row + j);
+            a02 = x0.fma(y2, a02);
+            a12 = x1.fma(y2, a12);
+            a22 = x2.fma(y2, a22);
+            a32 = x3.fma(y2, a32);
+            FloatVector y3 = FloatVector.fromArray(F, ws, y + 3 * row + j);
+            a03 = x0.fma(y3, a03);
+            a13 = x1.fma(y3, a13);
+            a23 = x2.fma(y3, a23);
+            a33 = x3.fma(y3, a33);
+        }
+        a00.intoArray(ws, acc);
+        a01.intoArray(ws, acc + L);
+        a02.intoArray(ws, acc + 2 * L);
+        a03.intoArray(ws, acc + 3 * L);
+        a10.intoArray(ws, acc + ar);
+        a11.intoArray(ws, acc + ar + L);
+        a12.intoArray(ws, acc + ar + 2 * L);
+        a13.intoArray(ws, acc + ar + 3 * L);
+        a20.intoArray(ws, acc + 2 * ar);
+        a21.intoArray(ws, acc + 2 * ar + L);
+        a22.intoArray(ws, acc + 2 * ar + 2 * L);
+        a23.intoArray(ws, acc + 2 * ar + 3 * L);
+        a30.intoArray(ws, acc + 3 * ar);
+        a31.intoArray(ws, acc + 3 * ar + L);
+        a32.intoArray(ws, acc + 3 * ar + 2 * L);
+        a33.intoArray(ws, acc + 3 * ar + 3 * L);
+    }
+
+    /** Rows x..x+3 against key y. */
+    private static void tile4x1(float[] ws, int x, int y, int acc, int n, int T) {
+        int row = n * L, ar = T * L;
+        FloatVector a0 = FloatVector.fromArray(F, ws, acc), a1 = FloatVector.fromArray(F, ws, acc + ar);
+        FloatVector a2 = FloatVector.fromArray(F, ws, acc + 2 * ar), a3 = FloatVector.fromArray(F, ws, acc + 3 * ar);
+        for (int j = 0; j < row; j += L) {
+            FloatVector y0 = FloatVector.fromArray(F, ws, y + j);
+            a0 = FloatVector.fromArray(F, ws, x + j).fma(y0, a0);
+            a1 = FloatVector.fromArray(F, ws, x + row + j).fma(y0, a1);
+            a2 = FloatVector.fromArray(F, ws, x + 2 * row + j).fma(y0, a2);
+            a3 = FloatVector.fromArray(F, ws, x + 3 * row + j).fma(y0, a3);
+        }
+        a0.intoArray(ws, acc);
+        a1.intoArray(ws, acc + ar);
+        a2.intoArray(ws, acc + 2 * ar);
+        a3.intoArray(ws, acc + 3 * ar);
+    }
+
+    /** Row x against keys y..y+3. */
+    private static void tile1x4(float[] ws, int x, int y, int acc, int n) {
+        int row = n * L;
+        FloatVector a0 = FloatVector.fromArray(F, ws, acc), a1 = FloatVector.fromArray(F, ws, acc + L);
+        FloatVector a2 = FloatVector.fromArray(F, ws, acc + 2 * L), a3 = FloatVector.fromArray(F, ws, acc + 3 * L);
+        for (int j = 0; j < row; j += L) {
+            FloatVector x0 = FloatVector.fromArray(F, ws, x + j);
+            a0 = x0.fma(FloatVector.fromArray(F, ws, y + j), a0);
+            a1 = x0.fma(FloatVector.fromArray(F, ws, y + row + j), a1);
+            a2 = x0.fma(FloatVector.fromArray(F, ws, y + 2 * row + j), a2);
+            a3 = x0.fma(FloatVector.fromArray(F, ws, y + 3 * row + j), a3);
+        }
+        a0.intoArray(ws, acc);
+        a1.intoArray(ws, acc + L);
+        a2.intoArray(ws, acc + 2 * L);
+        a3.intoArray(ws, acc + 3 * L);
+    }
+
+    /** Row x against key y. */
+    private static void tile1x1(float[] ws, int x, int y, int acc, int n) {
+        int row = n * L;
+        FloatVector a0 = FloatVector.fromArray(F, ws, acc);
+        for (int j = 0; j < row; j += L) a0 = FloatVector.fromArray(F, ws, x + j).fma(FloatVector.fromArray(F, ws, y + j), a0);
+        a0.intoArray(ws, acc);
+    }
+
+    /** dk_sc = sum_i dKV_s[c][i] v_si, dv_si = sum_c dKV_s[c][i] k_sc (chains in the scalar loop's order), into dkT, dvT. */
+    private static void keyGrads(Layout w, float[] ws, int kT, int vT) {
+        int d = w.d;
+        Arrays.fill(ws, w.dvT, w.dvT + w.tok, 0f);
+        for (int s = 0; s < w.T; s++) {
+            int ks = kT + s * d * L, vs = vT + s * d * L, g = w.dkv + s * w.row;
+            int dks = w.dkT + s * d * L, dvs = w.dvT + s * d * L;
+            for (int c = 0; c < d; c++) {
+                FloatVector kc = FloatVector.fromArray(F, ws, ks + c * L), acc = FloatVector.zero(F);
+                for (int i = 0; i < d; i++) {
+                    FloatVector x = FloatVector.fromArray(F, ws, g + (c * d + i) * L);
+                    acc = x.fma(FloatVector.fromArray(F, ws, vs + i * L), acc);
+                    x.fma(kc, FloatVector.fromArray(F, ws, dvs + i * L)).intoArray(ws, dvs + i * L);
+                }
+                acc.intoArray(ws, dks + c * L);
+            }
+        }
+    }
+}
