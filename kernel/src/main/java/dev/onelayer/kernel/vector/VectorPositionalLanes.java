@@ -77,7 +77,7 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
             int kT = k == q ? qT : in(k, g0, cnt, w, ws, w.kT);
             int vT = v == q ? qT : v == k ? kT : in(v, g0, cnt, w, ws, w.vT);
             outer(w, ws, kT, vT);
-            VectorPositionalBands.rows(sp, p, ws, w.kv, w.m, w.row);
+            rows(sp, p, ws, w.kv, w.m, w.row);
             contract(w, ws, qT, cOff);
             out(ws, w.oT, g0, cnt, w, out);
         }
@@ -97,7 +97,7 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
             int vT = v == q ? qT : v == k ? kT : in(v, g0, cnt, w, ws, w.vT);
             int gT = in(dOut, g0, cnt, w, ws, w.gT);
             outer(w, ws, kT, vT);
-            VectorPositionalBands.rows(sp, p, ws, w.kv, w.m, w.row);
+            rows(sp, p, ws, w.kv, w.m, w.row);
             rowGrads(w, ws, qT, gT, cOff, inputs);
             dots(sp, w, ws);
             if (inputs) {
@@ -125,12 +125,12 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
         return dst;
     }
 
-    /** Adds [T][d][L] at {@code src} to the tokens of sequences g0..g0+cnt-1. */
+    /** Writes [T][d][L] at {@code src} to the tokens of sequences g0..g0+cnt-1. */
     private static void out(float[] ws, int src, int g0, int cnt, Layout w, float[] y) {
         int td = w.T * w.d;
         for (int b = 0; b < cnt; b++) {
             int dst = (g0 + b) * td;
-            for (int j = 0, o = src + b; j < td; j++, o += L) y[dst + j] += ws[o];
+            for (int j = 0, o = src + b; j < td; j++, o += L) y[dst + j] = ws[o];
         }
     }
 
@@ -144,6 +144,174 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
                 for (int i = 0; i < d; i++, o += L) kc.mul(FloatVector.fromArray(F, ws, vs + i * L)).intoArray(ws, o);
             }
         }
+    }
+
+    /**
+     * {@code Y_t = sum_{s <= last(t)} P[t,s] X_s} on rows {@code ld} floats apart (a multiple of L),
+     * each entry an FMA chain over s in order (as {@link VectorPositionalBands#rows}). Blocks of four
+     * rows by four vectors: each step loads four vectors of X and four weights for sixteen FMAs.
+     * Consecutive rows' bands end at most one key apart, so a block's ragged edge is up to three
+     * single steps for part of its rows.
+     */
+    static void rows(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff, int ld) {
+        int T = sp.seqLen();
+        // The T mod 4 rows outside the blocks are the first ones, whose bands are the shortest.
+        int first = T % 4;
+        int j = 0;
+        // Column blocks outside: the T rows of one block of four vectors (T 4L floats) stay in L1 for all rows of Y.
+        for (; j + 4 * L <= ld; j += 4 * L) {
+            for (int t = first; t < T; t += 4) {
+                rowBlock4x4(p, ws, xOff + j, yOff + t * ld + j, ld, T, t * T, sp.last(t), sp.last(t + 1), sp.last(t + 2), sp.last(t + 3));
+            }
+        }
+        for (; j < ld; j += L) {
+            for (int t = first; t < T; t += 4) {
+                rowBlock4x1(p, ws, xOff + j, yOff + t * ld + j, ld, T, t * T, sp.last(t), sp.last(t + 1), sp.last(t + 2), sp.last(t + 3));
+            }
+        }
+        for (int t = 0; t < first; t++) {
+            int h = sp.last(t), pr = t * T, y = yOff + t * ld;
+            for (j = 0; j + 4 * L <= ld; j += 4 * L) {
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                for (int s = 0, x = xOff + j; s <= h; s++, x += ld) {
+                    FloatVector g = FloatVector.broadcast(F, p[pr + s]);
+                    a0 = FloatVector.fromArray(F, ws, x).fma(g, a0);
+                    a1 = FloatVector.fromArray(F, ws, x + L).fma(g, a1);
+                    a2 = FloatVector.fromArray(F, ws, x + 2 * L).fma(g, a2);
+                    a3 = FloatVector.fromArray(F, ws, x + 3 * L).fma(g, a3);
+                }
+                a0.intoArray(ws, y + j);
+                a1.intoArray(ws, y + j + L);
+                a2.intoArray(ws, y + j + 2 * L);
+                a3.intoArray(ws, y + j + 3 * L);
+            }
+            for (; j < ld; j += L) {
+                FloatVector a0 = FloatVector.zero(F);
+                for (int s = 0, x = xOff + j; s <= h; s++, x += ld) a0 = FloatVector.fromArray(F, ws, x).fma(FloatVector.broadcast(F, p[pr + s]), a0);
+                a0.intoArray(ws, y + j);
+            }
+        }
+    }
+
+    /** Four rows (weights from row p0 of P on) by four vectors from x (rows ld apart) into y. */
+    private static void rowBlock4x4(float[] p, float[] ws, int x0, int y, int ld, int T, int p0,
+                                    int h0, int h1, int h2, int h3) {
+        int p1 = p0 + T, p2 = p1 + T, p3 = p2 + T;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        for (int s = 0, x = x0; s <= h0; s++, x += ld) {
+            FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+            FloatVector xc = FloatVector.fromArray(F, ws, x + 2 * L), xe = FloatVector.fromArray(F, ws, x + 3 * L);
+            FloatVector g = FloatVector.broadcast(F, p[p0 + s]);
+            a0 = xa.fma(g, a0);
+            b0 = xb.fma(g, b0);
+            c0 = xc.fma(g, c0);
+            e0 = xe.fma(g, e0);
+            g = FloatVector.broadcast(F, p[p1 + s]);
+            a1 = xa.fma(g, a1);
+            b1 = xb.fma(g, b1);
+            c1 = xc.fma(g, c1);
+            e1 = xe.fma(g, e1);
+            g = FloatVector.broadcast(F, p[p2 + s]);
+            a2 = xa.fma(g, a2);
+            b2 = xb.fma(g, b2);
+            c2 = xc.fma(g, c2);
+            e2 = xe.fma(g, e2);
+            g = FloatVector.broadcast(F, p[p3 + s]);
+            a3 = xa.fma(g, a3);
+            b3 = xb.fma(g, b3);
+            c3 = xc.fma(g, c3);
+            e3 = xe.fma(g, e3);
+        }
+        if (h1 > h0) {
+            int x = x0 + h1 * ld;
+            FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+            FloatVector xc = FloatVector.fromArray(F, ws, x + 2 * L), xe = FloatVector.fromArray(F, ws, x + 3 * L);
+            FloatVector g = FloatVector.broadcast(F, p[p1 + h1]);
+            a1 = xa.fma(g, a1);
+            b1 = xb.fma(g, b1);
+            c1 = xc.fma(g, c1);
+            e1 = xe.fma(g, e1);
+            g = FloatVector.broadcast(F, p[p2 + h1]);
+            a2 = xa.fma(g, a2);
+            b2 = xb.fma(g, b2);
+            c2 = xc.fma(g, c2);
+            e2 = xe.fma(g, e2);
+            g = FloatVector.broadcast(F, p[p3 + h1]);
+            a3 = xa.fma(g, a3);
+            b3 = xb.fma(g, b3);
+            c3 = xc.fma(g, c3);
+            e3 = xe.fma(g, e3);
+        }
+        if (h2 > h1) {
+            int x = x0 + h2 * ld;
+            FloatVector xa = FloatVector.fromArray(F, ws, x), xb = FloatVector.fromArray(F, ws, x + L);
+            FloatVector xc = FloatVector.fromArray(F, ws, x + 2 * L), xe = FloatVector.fromArray(F, ws, x + 3 * L);
+            FloatVector g = FloatVector.broadcast(F, p[p2 + h2]);
+            a2 = xa.fma(g, a2);
+            b2 = xb.fma(g, b2);
+            c2 = xc.fma(g, c2);
+            e2 = xe.fma(g, e2);
+            g = FloatVector.broadcast(F, p[p3 + h2]);
+            a3 = xa.fma(g, a3);
+            b3 = xb.fma(g, b3);
+            c3 = xc.fma(g, c3);
+            e3 = xe.fma(g, e3);
+        }
+        if (h3 > h2) {
+            int x = x0 + h3 * ld;
+            FloatVector g = FloatVector.broadcast(F, p[p3 + h3]);
+            a3 = FloatVector.fromArray(F, ws, x).fma(g, a3);
+            b3 = FloatVector.fromArray(F, ws, x + L).fma(g, b3);
+            c3 = FloatVector.fromArray(F, ws, x + 2 * L).fma(g, c3);
+            e3 = FloatVector.fromArray(F, ws, x + 3 * L).fma(g, e3);
+        }
+        a0.intoArray(ws, y);
+        b0.intoArray(ws, y + L);
+        c0.intoArray(ws, y + 2 * L);
+        e0.intoArray(ws, y + 3 * L);
+        a1.intoArray(ws, y + ld);
+        b1.intoArray(ws, y + ld + L);
+        c1.intoArray(ws, y + ld + 2 * L);
+        e1.intoArray(ws, y + ld + 3 * L);
+        a2.intoArray(ws, y + 2 * ld);
+        b2.intoArray(ws, y + 2 * ld + L);
+        c2.intoArray(ws, y + 2 * ld + 2 * L);
+        e2.intoArray(ws, y + 2 * ld + 3 * L);
+        a3.intoArray(ws, y + 3 * ld);
+        b3.intoArray(ws, y + 3 * ld + L);
+        c3.intoArray(ws, y + 3 * ld + 2 * L);
+        e3.intoArray(ws, y + 3 * ld + 3 * L);
+    }
+
+    /** Four rows by one vector (the last {@code ld mod 4L} floats of a block of rows). */
+    private static void rowBlock4x1(float[] p, float[] ws, int x0, int y, int ld, int T, int p0,
+                                    int h0, int h1, int h2, int h3) {
+        int p1 = p0 + T, p2 = p1 + T, p3 = p2 + T;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int s = 0, x = x0; s <= h0; s++, x += ld) {
+            FloatVector xa = FloatVector.fromArray(F, ws, x);
+            a0 = xa.fma(FloatVector.broadcast(F, p[p0 + s]), a0);
+            a1 = xa.fma(FloatVector.broadcast(F, p[p1 + s]), a1);
+            a2 = xa.fma(FloatVector.broadcast(F, p[p2 + s]), a2);
+            a3 = xa.fma(FloatVector.broadcast(F, p[p3 + s]), a3);
+        }
+        if (h1 > h0) {
+            FloatVector xa = FloatVector.fromArray(F, ws, x0 + h1 * ld);
+            a1 = xa.fma(FloatVector.broadcast(F, p[p1 + h1]), a1);
+            a2 = xa.fma(FloatVector.broadcast(F, p[p2 + h1]), a2);
+            a3 = xa.fma(FloatVector.broadcast(F, p[p3 + h1]), a3);
+        }
+        if (h2 > h1) {
+            FloatVector xa = FloatVector.fromArray(F, ws, x0 + h2 * ld);
+            a2 = xa.fma(FloatVector.broadcast(F, p[p2 + h2]), a2);
+            a3 = xa.fma(FloatVector.broadcast(F, p[p3 + h2]), a3);
+        }
+        if (h3 > h2) a3 = FloatVector.fromArray(F, ws, x0 + h3 * ld).fma(FloatVector.broadcast(F, p[p3 + h3]), a3);
+        a0.intoArray(ws, y);
+        a1.intoArray(ws, y + ld);
+        a2.intoArray(ws, y + 2 * ld);
+        a3.intoArray(ws, y + 3 * ld);
     }
 
     /** out_ti = sum_c (q_tc C[c][i]) M_t[c][i], an FMA chain over c in order, into [T][d][L] at oT. */
@@ -192,13 +360,14 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
      */
     private static void dots(PositionalAttentionSpec sp, Layout w, float[] ws) {
         int T = w.T, n = w.n, row = w.row;
-        int t = 0;
-        for (; t + 4 <= T; t += 4) {
+        // The T mod 4 rows outside the blocks are the first ones, which have the fewest keys.
+        int first = T % 4;
+        for (int t = first; t < T; t += 4) {
             int keys = sp.last(t + 3) + 1, s = 0;
             for (; s + 4 <= keys; s += 4) tile4x4(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n, T);
             for (; s < keys; s++) tile4x1(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n, T);
         }
-        for (; t < T; t++) {
+        for (int t = 0; t < first; t++) {
             int keys = sp.last(t) + 1, s = 0;
             for (; s + 4 <= keys; s += 4) tile1x4(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n);
             for (; s < keys; s++) tile1x1(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n);
