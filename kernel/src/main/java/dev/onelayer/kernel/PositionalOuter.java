@@ -21,7 +21,9 @@ import java.util.Arrays;
  * banded products are the real ones on the (re, im) floats.
  *
  * <p>The band products are the hot loops; an implementation supplies them ({@link #SCALAR} here,
- * a Vector API one in {@code dev.onelayer.kernel.vector}). Rows in the workspace are
+ * a Vector API one in {@code dev.onelayer.kernel.vector}), or runs the whole batch its own way
+ * ({@link Batched}: the vector implementation puts a group of sequences in the lanes, so the
+ * O(T d^2) loops above are lane-wise too). Rows in the workspace are
  * {@code spec.outerLd()} floats apart with zero padding, so a vector implementation runs whole
  * vectors with no tail. Sums over the batch (dP, dC) run in batch order: same bits on every call.
  */
