@@ -102,13 +102,13 @@ public final class PositionalOuter {
      */
     public interface Batched {
 
-        /** Adds {@code out_ti = sum_c q_tc C[c][i] M_t[c][i]} for every sequence to out (zeroed by the caller). */
+        /** Writes {@code out_ti = sum_c q_tc C[c][i] M_t[c][i]} for every sequence (out was zeroed by the caller). */
         void forward(PositionalAttentionSpec sp, float[] p, float[] q, float[] k, float[] v, float[] out, float[] ws,
                      int cOff, int laneOff);
 
         /**
-         * Adds dP (the attended entries), dC (at {@code dcOff}) and, when dq is not null, dq, dk, dv to
-         * their zeroed buffers; dP and dC must be the same bits whether or not dq, dk, dv are asked for.
+         * Adds dP (the attended entries) and dC (at {@code dcOff}) to their zeroed buffers and, when dq is
+         * not null, writes dq, dk, dv; dP and dC must be the same bits whether or not dq, dk, dv are asked for.
          */
         void backward(PositionalAttentionSpec sp, float[] p, float[] q, float[] k, float[] v, float[] dOut, float[] dP,
                       float[] dq, float[] dk, float[] dv, float[] ws, int cOff, int dcOff, int laneOff);

@@ -77,8 +77,12 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
             int kT = k == q ? qT : in(k, g0, cnt, w, ws, w.kT);
             int vT = v == q ? qT : v == k ? kT : in(v, g0, cnt, w, ws, w.vT);
             outer(w, ws, kT, vT);
-            rows(sp, p, ws, w.kv, w.m, w.row);
-            contract(w, ws, qT, cOff);
+            // Block by block, so that the rows of M stay in L1 between the band product and the contraction.
+            for (int t = 0, nb; t < w.T; t += nb) {
+                nb = block(w.T, t);
+                rowBlock(sp, p, ws, w.kv, w.m, w.row, t, nb);
+                contract(w, ws, qT, cOff, t, nb);
+            }
             out(ws, w.oT, g0, cnt, w, out);
         }
     }
@@ -97,9 +101,13 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
             int vT = v == q ? qT : v == k ? kT : in(v, g0, cnt, w, ws, w.vT);
             int gT = in(dOut, g0, cnt, w, ws, w.gT);
             outer(w, ws, kT, vT);
-            rows(sp, p, ws, w.kv, w.m, w.row);
-            rowGrads(w, ws, qT, gT, cOff, inputs);
-            dots(sp, w, ws);
+            // Block by block: the rows of M and dM stay in L1 from the band product to dP.
+            for (int t = 0, nb; t < T; t += nb) {
+                nb = block(T, t);
+                rowBlock(sp, p, ws, w.kv, w.m, w.row, t, nb);
+                rowGrads(w, ws, qT, gT, cOff, inputs, t, nb);
+                dots(sp, w, ws, t, nb);
+            }
             if (inputs) {
                 VectorPositionalBands.cols(sp, p, ws, w.dm, w.dkv, w.row);
                 keyGrads(w, ws, kT, vT);
@@ -168,50 +176,49 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
     }
 
     /**
-     * {@code Y_t = sum_{s <= last(t)} P[t,s] X_s} on rows {@code ld} floats apart (a multiple of L),
-     * each entry an FMA chain over s in order (as {@link VectorPositionalBands#rows}). Blocks of four
-     * rows by four vectors: each step loads four vectors of X and four weights for sixteen FMAs.
+     * {@code Y_t = sum_{s <= last(t)} P[t,s] X_s} for the rows t0..t0+cnt-1 (cnt 1 or 4) of X's
+     * band, X's rows {@code ld} floats apart (a multiple of L), into cnt rows at y ({@code ld}
+     * apart); each entry an FMA chain over s in order (as {@link VectorPositionalBands#rows}).
+     * Four rows by four vectors: each step loads four vectors of X and four weights for sixteen FMAs.
      * Consecutive rows' bands end at most one key apart, so a block's ragged edge is up to three
      * single steps for part of its rows.
      */
-    static void rows(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff, int ld) {
-        int T = sp.seqLen();
-        // The T mod 4 rows outside the blocks are the first ones, whose bands are the shortest.
-        int first = T % 4;
-        int j = 0;
-        // Column blocks outside: the T rows of one block of four vectors (T 4L floats) stay in L1 for all rows of Y.
+    static void rowBlock(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int y, int ld, int t0, int cnt) {
+        int T = sp.seqLen(), j = 0;
+        if (cnt == 4) {
+            int h0 = sp.last(t0), h1 = sp.last(t0 + 1), h2 = sp.last(t0 + 2), h3 = sp.last(t0 + 3);
+            for (; j + 4 * L <= ld; j += 4 * L) rowBlock4x4(p, ws, xOff + j, y + j, ld, T, t0 * T, h0, h1, h2, h3);
+            for (; j < ld; j += L) rowBlock4x1(p, ws, xOff + j, y + j, ld, T, t0 * T, h0, h1, h2, h3);
+            return;
+        }
+        int h = sp.last(t0), pr = t0 * T;
         for (; j + 4 * L <= ld; j += 4 * L) {
-            for (int t = first; t < T; t += 4) {
-                rowBlock4x4(p, ws, xOff + j, yOff + t * ld + j, ld, T, t * T, sp.last(t), sp.last(t + 1), sp.last(t + 2), sp.last(t + 3));
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int s = 0, x = xOff + j; s <= h; s++, x += ld) {
+                FloatVector g = FloatVector.broadcast(F, p[pr + s]);
+                a0 = FloatVector.fromArray(F, ws, x).fma(g, a0);
+                a1 = FloatVector.fromArray(F, ws, x + L).fma(g, a1);
+                a2 = FloatVector.fromArray(F, ws, x + 2 * L).fma(g, a2);
+                a3 = FloatVector.fromArray(F, ws, x + 3 * L).fma(g, a3);
             }
+            a0.intoArray(ws, y + j);
+            a1.intoArray(ws, y + j + L);
+            a2.intoArray(ws, y + j + 2 * L);
+            a3.intoArray(ws, y + j + 3 * L);
         }
         for (; j < ld; j += L) {
-            for (int t = first; t < T; t += 4) {
-                rowBlock4x1(p, ws, xOff + j, yOff + t * ld + j, ld, T, t * T, sp.last(t), sp.last(t + 1), sp.last(t + 2), sp.last(t + 3));
-            }
+            FloatVector a0 = FloatVector.zero(F);
+            for (int s = 0, x = xOff + j; s <= h; s++, x += ld) a0 = FloatVector.fromArray(F, ws, x).fma(FloatVector.broadcast(F, p[pr + s]), a0);
+            a0.intoArray(ws, y + j);
         }
-        for (int t = 0; t < first; t++) {
-            int h = sp.last(t), pr = t * T, y = yOff + t * ld;
-            for (j = 0; j + 4 * L <= ld; j += 4 * L) {
-                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-                for (int s = 0, x = xOff + j; s <= h; s++, x += ld) {
-                    FloatVector g = FloatVector.broadcast(F, p[pr + s]);
-                    a0 = FloatVector.fromArray(F, ws, x).fma(g, a0);
-                    a1 = FloatVector.fromArray(F, ws, x + L).fma(g, a1);
-                    a2 = FloatVector.fromArray(F, ws, x + 2 * L).fma(g, a2);
-                    a3 = FloatVector.fromArray(F, ws, x + 3 * L).fma(g, a3);
-                }
-                a0.intoArray(ws, y + j);
-                a1.intoArray(ws, y + j + L);
-                a2.intoArray(ws, y + j + 2 * L);
-                a3.intoArray(ws, y + j + 3 * L);
-            }
-            for (; j < ld; j += L) {
-                FloatVector a0 = FloatVector.zero(F);
-                for (int s = 0, x = xOff + j; s <= h; s++, x += ld) a0 = FloatVector.fromArray(F, ws, x).fma(FloatVector.broadcast(F, p[pr + s]), a0);
-                a0.intoArray(ws, y + j);
-            }
-        }
+    }
+
+    /**
+     * Rows of a sequence group in blocks: the T mod 4 first rows (whose bands are the shortest) one
+     * by one, then blocks of four. Returns the size of the block starting at t.
+     */
+    private static int block(int T, int t) {
+        return t < T % 4 ? 1 : 4;
     }
 
     /** Four rows (weights from row p0 of P on) by four vectors from x (rows ld apart) into y. */
@@ -335,11 +342,14 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
         a3.intoArray(ws, y + 3 * ld);
     }
 
-    /** out_ti = sum_c (q_tc C[c][i]) M_t[c][i], an FMA chain over c in order, into [T][d][L] at oT. */
-    private static void contract(Layout w, float[] ws, int qT, int cOff) {
+    /**
+     * out_ti = sum_c (q_tc C[c][i]) M_t[c][i], an FMA chain over c in order, into [T][d][L] at oT,
+     * for rows t0..t0+cnt-1 (their M in the block's rows at {@code w.m}).
+     */
+    private static void contract(Layout w, float[] ws, int qT, int cOff, int t0, int cnt) {
         int d = w.d;
-        for (int t = 0; t < w.T; t++) {
-            int qt = qT + t * d * L, mt = w.m + t * w.row, o = w.oT + t * d * L;
+        for (int t = t0; t < t0 + cnt; t++) {
+            int qt = qT + t * d * L, mt = w.m + (t - t0) * w.row, o = w.oT + t * d * L;
             for (int i = 0; i < d; i++) {
                 FloatVector acc = FloatVector.zero(F);
                 for (int c = 0; c < d; c++) {
@@ -352,13 +362,14 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
     }
 
     /**
-     * Per row t: dM_t = (q_t dOut_t^T) o C, dC += q_t o (dOut_t o M_t) (per lane, chained over t and
-     * groups), and when asked dq_tc = sum_i C[c][i] dOut_ti M_t[c][i] into [T][d][L] at oT.
+     * Per row t of t0..t0+cnt-1 (M in the block's rows at {@code w.m}): dM_t = (q_t dOut_t^T) o C,
+     * dC += q_t o (dOut_t o M_t) (per lane, chained over t and groups), and when asked
+     * dq_tc = sum_i C[c][i] dOut_ti M_t[c][i] into [T][d][L] at oT.
      */
-    private static void rowGrads(Layout w, float[] ws, int qT, int gT, int cOff, boolean inputs) {
+    private static void rowGrads(Layout w, float[] ws, int qT, int gT, int cOff, boolean inputs, int t0, int cnt) {
         int d = w.d;
-        for (int t = 0; t < w.T; t++) {
-            int qt = qT + t * d * L, gt = gT + t * d * L, mt = w.m + t * w.row, dmt = w.dm + t * w.row;
+        for (int t = t0; t < t0 + cnt; t++) {
+            int qt = qT + t * d * L, gt = gT + t * d * L, mt = w.m + (t - t0) * w.row, dmt = w.dm + t * w.row;
             for (int c = 0; c < d; c++) {
                 FloatVector qc = FloatVector.fromArray(F, ws, qt + c * L), dqc = FloatVector.zero(F);
                 for (int i = 0; i < d; i++) {
@@ -376,23 +387,21 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
     }
 
     /**
-     * Per lane, dP[t][s] += <dM_t, KV_s> for the attended pairs, an FMA chain over the outer-product
-     * index continuing the accumulator. Tiles of 4 x 4 pairs: each loaded vector feeds four FMAs.
+     * Per lane, dP[t][s] += <dM_t, KV_s> for the attended pairs of rows t..t+cnt-1 (cnt 1 or 4), an
+     * FMA chain over the outer-product index continuing the accumulator. Tiles of 4 x 4 pairs: each
+     * loaded vector feeds four FMAs.
      */
-    private static void dots(PositionalAttentionSpec sp, Layout w, float[] ws) {
+    private static void dots(PositionalAttentionSpec sp, Layout w, float[] ws, int t, int cnt) {
         int T = w.T, n = w.n, row = w.row;
-        // The T mod 4 rows outside the blocks are the first ones, which have the fewest keys.
-        int first = T % 4;
-        for (int t = first; t < T; t += 4) {
+        if (cnt == 4) {
             int keys = sp.last(t + 3) + 1, s = 0;
             for (; s + 4 <= keys; s += 4) tile4x4(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n, T);
             for (; s < keys; s++) tile4x1(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n, T);
+            return;
         }
-        for (int t = 0; t < first; t++) {
-            int keys = sp.last(t) + 1, s = 0;
-            for (; s + 4 <= keys; s += 4) tile1x4(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n);
-            for (; s < keys; s++) tile1x1(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n);
-        }
+        int keys = sp.last(t) + 1, s = 0;
+        for (; s + 4 <= keys; s += 4) tile1x4(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n);
+        for (; s < keys; s++) tile1x1(ws, w.dm + t * row, w.kv + s * row, w.dP + (t * T + s) * L, n);
     }
 
     /** Rows x..x+3 (dM, {@code n L} apart) against keys y..y+3; accumulators [t][s][L] at acc, rows T L apart. */
