@@ -146,7 +146,7 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         long w = (complex ? 2L : 1L) * d;
         long n = (complex ? 2L : 1L) * d * d;
         long perSequence = kv + 4L * seqLen * ld + n * tp + 4L * tp + 2L * w * tp + 16;
-        long lanes = kv + (long) LANE_GROUP * (7L * seqLen * w + 4L * seqLen * n + (long) seqLen * seqLen + n);
+        long lanes = kv + (long) LANE_GROUP * (7L * seqLen * w + 3L * seqLen * n + 4L * n + (long) seqLen * seqLen + n);
         return Math.max(perSequence, lanes);
     }
 
@@ -160,8 +160,9 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
      * Scratch floats, the larger of two layouts after C and dC (d x d). Sequence by sequence: the
      * outer products KV, M, dM, dKV ([T][outerLd]), a transposed KV ([outer][keyLd]), a tile of four
      * [keyLd] rows and transposed k, v ([width][keyLd]). Lanes across a group of up to
-     * {@link #LANE_GROUP} sequences: q, k, v, dOut, out (or dq), dk, dv ([T][width][group]), KV, M,
-     * dM, dKV ([T][outer][group]), per-lane dP ([T][T][group]) and dC ([outer][group]).
+     * {@link #LANE_GROUP} sequences: q, k, v, dOut, out (or dq), dk, dv ([T][width][group]), KV, dM,
+     * dKV ([T][outer][group]), a block of four rows of M, per-lane dP ([T][T][group]) and dC
+     * ([outer][group]).
      */
     public int workspaceFloats() {
         return (int) workspaceLong(seqLen, d, complex);

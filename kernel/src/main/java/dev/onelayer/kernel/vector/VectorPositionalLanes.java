@@ -60,7 +60,7 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
             dvT = dkT + tok;
             kv = dvT + tok;
             m = kv + T * row;
-            dm = m + T * row;
+            dm = m + 4 * row;
             dkv = dm + T * row;
             dP = dkv + T * row;
             dC = dP + T * T * L;
