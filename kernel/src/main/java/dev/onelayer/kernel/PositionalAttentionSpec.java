@@ -147,7 +147,7 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         long n = (complex ? 2L : 1L) * d * d;
         long perSequence = kv + 4L * seqLen * ld + n * tp + 4L * tp + 2L * w * tp + 16;
         long lanes = kv + (long) LANE_GROUP * (7L * seqLen * w + 3L * seqLen * n + 4L * n + (long) seqLen * seqLen + n);
-        return complex ? perSequence : Math.max(perSequence, lanes);
+        return Math.max(perSequence, lanes);
     }
 
     /**
@@ -157,8 +157,7 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
     public static final int LANE_GROUP = ROW_ALIGN;
 
     /**
-     * Scratch floats after C and dC (d x d), for the larger of two layouts (complex data: the first).
-     * Sequence by sequence: the outer products KV, M, dM, dKV ([T][outerLd]), a transposed KV
+     * Scratch floats after C and dC (d x d), for the larger of two layouts. Sequence by sequence: the outer products KV, M, dM, dKV ([T][outerLd]), a transposed KV
      * ([outer][keyLd]), a tile of four [keyLd] rows and transposed k, v ([width][keyLd]). Lanes across a group of up to
      * {@link #LANE_GROUP} sequences: q, k, v, dOut, out (or dq), dk, dv ([T][width][group]), KV, dM,
      * dKV ([T][outer][group]), a block of four rows of M, per-lane dP ([T][T][group]) and dC

@@ -76,13 +76,13 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
     }
 
     /**
-     * Real data with at least a quarter of a vector's worth of sequences: the lanes across sequences
-     * ({@link VectorPositionalLanes}); fewer would leave most lanes empty. Complex data: the loop
-     * over sequences with the lanes along (re, im) pairs (the methods here).
+     * At least a quarter of a vector's worth of sequences: the lanes across sequences
+     * ({@link VectorPositionalLanes}); fewer would leave most lanes empty, and run the loop over
+     * sequences with the methods here.
      */
     @Override
     public PositionalOuter.Batched batched(PositionalAttentionSpec sp) {
-        boolean lanes = VectorPositionalLanes.SUPPORTED && !sp.complex() && sp.batch() >= Math.max(1, L / 4);
+        boolean lanes = VectorPositionalLanes.SUPPORTED && sp.batch() >= Math.max(1, L / 4);
         return lanes ? VectorPositionalLanes.INSTANCE : null;
     }
 

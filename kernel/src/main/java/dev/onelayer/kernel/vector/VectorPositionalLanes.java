@@ -7,8 +7,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Real form 3 through the outer products ({@link PositionalOuter}, Sander et al. 2024, icar.md
- * 2(b)) with the lanes across sequences: a group of L sequences shares every vector, lane b holding
+ * Form 3 through the outer products ({@link PositionalOuter}, Sander et al. 2024, icar.md 2(b))
+ * with the lanes across sequences: a group of L sequences shares every vector, lane b holding
  * sequence b of the group.
  *
  * <p>Why: with the lanes along one sequence's outer-product row, the per-row d x d loops (KV_s =
@@ -16,12 +16,18 @@ import jdk.incubator.vector.VectorSpecies;
  * dM, dC, dq) run on rows of d = 5..10 floats, too short for the lanes, and a row of d^2 = 25 floats
  * pads to 32. Across sequences every one of those loops is a plain lane-wise product, and the band
  * products ({@code M_t = sum_s P[t,s] KV_s}, {@code dKV_s = sum_t P[t,s] dM_t}) run on rows of
- * d^2 L floats with no padding. {@code dP[t,s] = sum_b <dM_t, KV_s>_b} becomes, per lane, an FMA
+ * d^2 L floats with no padding. For real data {@code dP[t,s] = sum_b <dM_t, KV_s>_b} becomes, per lane, an FMA
  * chain over the outer-product index that carries on from group to group in batch order, in a
  * [T][T][L] accumulator (as dC in an [outer][L] one); the lanes are summed once at the end in a fixed
  * pairwise order ({@link Lanes#sum}). Lanes past the batch in the last group hold zero tokens and
  * add zeros. The chunking (groups of L in batch order) depends on the batch only, so a call gives the
  * same bits however its caller splits the work across threads.
+ *
+ * <p>Complex data (tokens [T][2d][L] and outer-product rows [T][2 d^2][L], re and im as separate
+ * vectors): every lane runs the scalar loops' operations, and dP and dC are the scalar
+ * implementation's running sums over the sequences in batch order ({@link #sequenceOrderSums}), so
+ * every output is the scalar implementation's bits, as the complex vector path has always given
+ * (the property tests assert it). Real data uses the faster per-lane sums above.
  *
  * <p>Row t of the band products never reads a key past {@code t + shift}, not even with weight 0 (a
  * masked token may be NaN); {@link #dots} computes some pairs past the band inside a 4 x 4 tile and
@@ -42,14 +48,17 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
 
     /** Offsets of the lane layout (see {@link PositionalAttentionSpec#workspaceFloats}). */
     private static final class Layout {
-        final int T, d, n, tok, row;
+        final int T, d, w, n, tok, row;
+        final boolean complex;
         final int qT, kT, vT, gT, oT, dkT, dvT, kv, m, dm, dkv, dP, dC;
 
         Layout(PositionalAttentionSpec sp, int off) {
             T = sp.seqLen();
             d = sp.d();
-            n = d * d;
-            tok = T * d * L;
+            w = sp.tokenWidth();
+            n = sp.outerFloats();
+            complex = sp.complex();
+            tok = T * w * L;
             row = n * L;
             qT = off;
             kT = qT + tok;
@@ -81,7 +90,8 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
             for (int t = 0, nb; t < w.T; t += nb) {
                 nb = block(w.T, t);
                 rowBlock(sp, p, ws, w.kv, w.m, w.row, t, nb);
-                contract(w, ws, qT, cOff, t, nb);
+                if (w.complex) contractComplex(w, ws, qT, cOff, t, nb);
+                else contract(w, ws, qT, cOff, t, nb);
             }
             out(ws, w.oT, g0, cnt, w, out);
         }
@@ -101,13 +111,16 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
             int vT = v == q ? qT : v == k ? kT : in(v, g0, cnt, w, ws, w.vT);
             int gT = in(dOut, g0, cnt, w, ws, w.gT);
             outer(w, ws, kT, vT);
+            if (w.complex) Arrays.fill(ws, w.dP, w.dP + T * T * L, 0f);
             // Block by block: the rows of M and dM stay in L1 from the band product to dP.
             for (int t = 0, nb; t < T; t += nb) {
                 nb = block(T, t);
                 rowBlock(sp, p, ws, w.kv, w.m, w.row, t, nb);
-                rowGrads(w, ws, qT, gT, cOff, inputs, t, nb);
+                if (w.complex) rowGradsComplex(w, ws, qT, gT, cOff, inputs, t, nb);
+                else rowGrads(w, ws, qT, gT, cOff, inputs, t, nb);
                 dots(sp, w, ws, t, nb);
             }
+            if (w.complex) sequenceOrderSums(sp, w, ws, cnt, dP, dcOff);
             if (inputs) {
                 VectorPositionalBands.cols(sp, p, ws, w.dm, w.dkv, w.row);
                 keyGrads(w, ws, kT, vT);
@@ -116,15 +129,40 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
                 out(ws, w.dvT, g0, cnt, w, dv);
             }
         }
+        if (w.complex) return;
         for (int t = 0; t < T; t++) {
             for (int s = 0; s <= sp.last(t); s++) dP[t * T + s] += Lanes.sum(FloatVector.fromArray(F, ws, w.dP + (t * T + s) * L));
         }
         for (int j = 0; j < w.n; j++) ws[dcOff + j] += Lanes.sum(FloatVector.fromArray(F, ws, w.dC + j * L));
     }
 
+    /**
+     * Complex data, the scalar implementation's sums: dP[t,s] and dC[c][i] are running sums over the
+     * sequences in batch order (and over t within a sequence for dC), each term the lane's own value
+     * (dP: the lane's FMA chain over the outer-product index from 0, as the scalar dot; dC: the
+     * scalar loop's term, kept per row t in the dKV rows by {@link #rowGradsComplex}). So every output
+     * is the scalar implementation's bits, as for the sequence-by-sequence vector path.
+     */
+    private static void sequenceOrderSums(PositionalAttentionSpec sp, Layout w, float[] ws, int cnt, float[] dP, int dcOff) {
+        int T = w.T, dd = w.d * w.d;
+        for (int t = 0; t < T; t++) {
+            for (int s = 0; s <= sp.last(t); s++) {
+                int a = w.dP + (t * T + s) * L;
+                float x = dP[t * T + s];
+                for (int b = 0; b < cnt; b++) x += ws[a + b];
+                dP[t * T + s] = x;
+            }
+        }
+        for (int b = 0; b < cnt; b++) {
+            for (int t = 0; t < T; t++) {
+                for (int j = 0, e = w.dkv + t * dd * L + b; j < dd; j++, e += L) ws[dcOff + j] += ws[e];
+            }
+        }
+    }
+
     /** Tokens of sequences g0..g0+cnt-1 to [T][d][L] at {@code dst} (lanes past cnt zero); returns dst. */
     private static int in(float[] x, int g0, int cnt, Layout w, float[] ws, int dst) {
-        int td = w.T * w.d;
+        int td = w.T * w.w;
         if (cnt < L) Arrays.fill(ws, dst, dst + w.tok, 0f);
         int b = 0;
         // Four sequences at a time: four adjacent stores per coordinate (one cache line).
@@ -146,7 +184,7 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
 
     /** Writes [T][d][L] at {@code src} to the tokens of sequences g0..g0+cnt-1. */
     private static void out(float[] ws, int src, int g0, int cnt, Layout w, float[] y) {
-        int td = w.T * w.d;
+        int td = w.T * w.w;
         int b = 0;
         for (; b + 4 <= cnt; b += 4) {
             int d0 = (g0 + b) * td, d1 = d0 + td, d2 = d1 + td, d3 = d2 + td;
@@ -166,6 +204,10 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
     /** KV_s[c][i] = k_sc v_si, lane-wise. */
     private static void outer(Layout w, float[] ws, int kT, int vT) {
         int d = w.d;
+        if (w.complex) {
+            outerComplex(w, ws, kT, vT);
+            return;
+        }
         for (int s = 0; s < w.T; s++) {
             int ks = kT + s * d * L, vs = vT + s * d * L, o = w.kv + s * w.row;
             for (int c = 0; c < d; c++) {
@@ -505,6 +547,10 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
     private static void keyGrads(Layout w, float[] ws, int kT, int vT) {
         int d = w.d;
         Arrays.fill(ws, w.dvT, w.dvT + w.tok, 0f);
+        if (w.complex) {
+            keyGradsComplex(w, ws, kT, vT);
+            return;
+        }
         for (int s = 0; s < w.T; s++) {
             int ks = kT + s * d * L, vs = vT + s * d * L, g = w.dkv + s * w.row;
             int dks = w.dkT + s * d * L, dvs = w.dvT + s * d * L;
@@ -516,6 +562,104 @@ final class VectorPositionalLanes implements PositionalOuter.Batched {
                     x.fma(kc, FloatVector.fromArray(F, ws, dvs + i * L)).intoArray(ws, dvs + i * L);
                 }
                 acc.intoArray(ws, dks + c * L);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- complex data, lane for lane the scalar loops
+
+    /** Complex KV_s[c][i] = k_sc v_si: {@code (fma(kr, vr, -(ki vi)), fma(kr, vi, ki vr))} per lane, as the scalar outer. */
+    private static void outerComplex(Layout w, float[] ws, int kT, int vT) {
+        int d = w.d, tw = w.w * L;
+        for (int s = 0; s < w.T; s++) {
+            int ks = kT + s * tw, vs = vT + s * tw, o = w.kv + s * w.row;
+            for (int c = 0; c < d; c++) {
+                FloatVector kr = FloatVector.fromArray(F, ws, ks + 2 * c * L), ki = FloatVector.fromArray(F, ws, ks + (2 * c + 1) * L);
+                for (int i = 0; i < d; i++, o += 2 * L) {
+                    FloatVector vr = FloatVector.fromArray(F, ws, vs + 2 * i * L), vi = FloatVector.fromArray(F, ws, vs + (2 * i + 1) * L);
+                    kr.fma(vr, ki.mul(vi).neg()).intoArray(ws, o);
+                    kr.fma(vi, ki.mul(vr)).intoArray(ws, o + L);
+                }
+            }
+        }
+    }
+
+    /** Complex out_ti = sum_c C[c][i] conj(q_tc) M_t[c][i], the scalar contraction's FMA chains over c, per lane. */
+    private static void contractComplex(Layout w, float[] ws, int qT, int cOff, int t0, int cnt) {
+        int d = w.d, tw = w.w * L;
+        for (int t = t0; t < t0 + cnt; t++) {
+            int qt = qT + t * tw, mt = w.m + (t - t0) * w.row, o = w.oT + t * tw;
+            for (int i = 0; i < d; i++) {
+                FloatVector accR = FloatVector.zero(F), accI = accR;
+                for (int c = 0; c < d; c++) {
+                    FloatVector qr = FloatVector.fromArray(F, ws, qt + 2 * c * L), qi = FloatVector.fromArray(F, ws, qt + (2 * c + 1) * L);
+                    int m = mt + 2 * (c * d + i) * L;
+                    FloatVector mr = FloatVector.fromArray(F, ws, m), mi = FloatVector.fromArray(F, ws, m + L);
+                    FloatVector cci = FloatVector.broadcast(F, ws[cOff + c * d + i]);
+                    accR = cci.fma(qr.fma(mr, qi.mul(mi)), accR);
+                    accI = cci.fma(qr.fma(mi, qi.mul(mr).neg()), accI);
+                }
+                accR.intoArray(ws, o + 2 * i * L);
+                accI.intoArray(ws, o + (2 * i + 1) * L);
+            }
+        }
+    }
+
+    /**
+     * Complex gradient pieces per row t of the block, per lane as the scalar loop: G = q_c dOut_i
+     * ({@code gqr = fma(gr, qr, -(gi qi))}, {@code gqi = fma(gr, qi, gi qr)}), dM = C[c][i] G, the dC
+     * term {@code fma(gqr, mr, gqi mi)} into row t of the dKV rows (summed in sequence order by
+     * {@link #sequenceOrderSums}), and when asked dq_tc = sum_i C[c][i] conj(dOut_ti) M_t[c][i].
+     */
+    private static void rowGradsComplex(Layout w, float[] ws, int qT, int gT, int cOff, boolean inputs, int t0, int cnt) {
+        int d = w.d, tw = w.w * L;
+        for (int t = t0; t < t0 + cnt; t++) {
+            int qt = qT + t * tw, gt = gT + t * tw, mt = w.m + (t - t0) * w.row, dmt = w.dm + t * w.row;
+            int e = w.dkv + t * d * d * L;
+            for (int c = 0; c < d; c++) {
+                FloatVector qr = FloatVector.fromArray(F, ws, qt + 2 * c * L), qi = FloatVector.fromArray(F, ws, qt + (2 * c + 1) * L);
+                FloatVector dqr = FloatVector.zero(F), dqi = dqr;
+                for (int i = 0; i < d; i++) {
+                    FloatVector gr = FloatVector.fromArray(F, ws, gt + 2 * i * L), gi = FloatVector.fromArray(F, ws, gt + (2 * i + 1) * L);
+                    int m = 2 * (c * d + i) * L;
+                    FloatVector mr = FloatVector.fromArray(F, ws, mt + m), mi = FloatVector.fromArray(F, ws, mt + m + L);
+                    FloatVector cci = FloatVector.broadcast(F, ws[cOff + c * d + i]);
+                    FloatVector gqr = gr.fma(qr, gi.mul(qi).neg()), gqi = gr.fma(qi, gi.mul(qr));
+                    gqr.fma(mr, gqi.mul(mi)).intoArray(ws, e + (c * d + i) * L);
+                    if (inputs) {
+                        dqr = cci.fma(gr.fma(mr, gi.mul(mi)), dqr);
+                        dqi = cci.fma(gr.fma(mi, gi.mul(mr).neg()), dqi);
+                    }
+                    cci.mul(gqr).intoArray(ws, dmt + m);
+                    cci.mul(gqi).intoArray(ws, dmt + m + L);
+                }
+                if (inputs) {
+                    dqr.intoArray(ws, w.oT + (t * w.w + 2 * c) * L);
+                    dqi.intoArray(ws, w.oT + (t * w.w + 2 * c + 1) * L);
+                }
+            }
+        }
+    }
+
+    /** Complex dk_sc = sum_i conj(v_si) dKV_s[c][i], dv_si = sum_c conj(k_sc) dKV_s[c][i]: the scalar loop's chains, per lane. */
+    private static void keyGradsComplex(Layout w, float[] ws, int kT, int vT) {
+        int d = w.d, tw = w.w * L;
+        for (int s = 0; s < w.T; s++) {
+            int ks = kT + s * tw, vs = vT + s * tw, g = w.dkv + s * w.row, dks = w.dkT + s * tw, dvs = w.dvT + s * tw;
+            for (int c = 0; c < d; c++) {
+                FloatVector kr = FloatVector.fromArray(F, ws, ks + 2 * c * L), ki = FloatVector.fromArray(F, ws, ks + (2 * c + 1) * L);
+                FloatVector accr = FloatVector.zero(F), acci = accr;
+                for (int i = 0; i < d; i++) {
+                    int x = g + 2 * (c * d + i) * L, vo = dvs + 2 * i * L;
+                    FloatVector xr = FloatVector.fromArray(F, ws, x), xi = FloatVector.fromArray(F, ws, x + L);
+                    FloatVector vr = FloatVector.fromArray(F, ws, vs + 2 * i * L), vi = FloatVector.fromArray(F, ws, vs + (2 * i + 1) * L);
+                    accr = vr.fma(xr, vi.fma(xi, accr));
+                    acci = vr.fma(xi, vi.neg().fma(xr, acci));
+                    kr.fma(xr, ki.fma(xi, FloatVector.fromArray(F, ws, vo))).intoArray(ws, vo);
+                    kr.fma(xi, ki.neg().fma(xr, FloatVector.fromArray(F, ws, vo + L))).intoArray(ws, vo + L);
+                }
+                accr.intoArray(ws, dks + 2 * c * L);
+                acci.intoArray(ws, dks + (2 * c + 1) * L);
             }
         }
     }
