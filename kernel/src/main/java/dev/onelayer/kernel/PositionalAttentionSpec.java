@@ -144,12 +144,24 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         long tp = ((long) seqLen + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
         long kv = (2L * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
         long w = (complex ? 2L : 1L) * d;
-        return kv + 4L * seqLen * ld + (long) (complex ? 2 : 1) * d * d * tp + 4L * tp + 2L * w * tp + 16;
+        long n = (complex ? 2L : 1L) * d * d;
+        long perSequence = kv + 4L * seqLen * ld + n * tp + 4L * tp + 2L * w * tp + 16;
+        long lanes = kv + (long) LANE_GROUP * (7L * seqLen * w + 3L * seqLen * n + 4L * n + (long) seqLen * seqLen + n);
+        return Math.max(perSequence, lanes);
     }
 
     /**
-     * Scratch floats: C and dC (d x d), the per-sequence outer products KV, M, dM, dKV ([T][outerLd]),
-     * a transposed KV ([outer][keyLd]), a tile of four [keyLd] rows and transposed k, v ([width][keyLd]).
+     * Sequences per group in the lane layout: up to this many sequences share the lanes of a vector
+     * (the vector implementation uses its lane count, at most this).
+     */
+    public static final int LANE_GROUP = ROW_ALIGN;
+
+    /**
+     * Scratch floats after C and dC (d x d), for the larger of two layouts. Sequence by sequence: the outer products KV, M, dM, dKV ([T][outerLd]), a transposed KV
+     * ([outer][keyLd]), a tile of four [keyLd] rows and transposed k, v ([width][keyLd]). Lanes across a group of up to
+     * {@link #LANE_GROUP} sequences: q, k, v, dOut, out (or dq), dk, dv ([T][width][group]), KV, dM,
+     * dKV ([T][outer][group]), a block of four rows of M, per-lane dP ([T][T][group]) and dC
+     * ([outer][group]).
      */
     public int workspaceFloats() {
         return (int) workspaceLong(seqLen, d, complex);

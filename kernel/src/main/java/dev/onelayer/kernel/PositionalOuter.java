@@ -21,7 +21,9 @@ import java.util.Arrays;
  * banded products are the real ones on the (re, im) floats.
  *
  * <p>The band products are the hot loops; an implementation supplies them ({@link #SCALAR} here,
- * a Vector API one in {@code dev.onelayer.kernel.vector}). Rows in the workspace are
+ * a Vector API one in {@code dev.onelayer.kernel.vector}), or runs the whole batch its own way
+ * ({@link Batched}: the vector implementation puts a group of sequences in the lanes, so the
+ * O(T d^2) loops above are lane-wise too). Rows in the workspace are
  * {@code spec.outerLd()} floats apart with zero padding, so a vector implementation runs whole
  * vectors with no tail. Sums over the batch (dP, dC) run in batch order: same bits on every call.
  */
@@ -81,6 +83,35 @@ public final class PositionalOuter {
                               int cOff, int dcOff, int mOff, int dmOff, float[] dq) {
             PositionalOuter.rowGrads(sp, q, dOut, base, ws, dq);
         }
+
+        /**
+         * An implementation that runs the whole batch its own way for this spec (instead of the
+         * sequence-by-sequence loop over the methods above), or null (the default) for the loop.
+         */
+        default Batched batched(PositionalAttentionSpec sp) {
+            return null;
+        }
+    }
+
+    /**
+     * The same outer-product algorithm over the whole batch at once (for example with the lanes
+     * across sequences). {@link PositionalOuter#forward} and {@link PositionalOuter#backward} check
+     * the arguments, zero the outputs, handle empty shapes, write C at {@code cOff} and zero dC at
+     * {@code dcOff}, and turn dC into da, db; an implementation does the rest. The workspace from
+     * {@code laneOff} on is its own (see {@link PositionalAttentionSpec#workspaceFloats}).
+     */
+    public interface Batched {
+
+        /** Writes {@code out_ti = sum_c q_tc C[c][i] M_t[c][i]} for every sequence (out was zeroed by the caller). */
+        void forward(PositionalAttentionSpec sp, float[] p, float[] q, float[] k, float[] v, float[] out, float[] ws,
+                     int cOff, int laneOff);
+
+        /**
+         * Adds dP (the attended entries) and dC (at {@code dcOff}) to their zeroed buffers and, when dq is
+         * not null, writes dq, dk, dv; dP and dC must be the same bits whether or not dq, dk, dv are asked for.
+         */
+        void backward(PositionalAttentionSpec sp, float[] p, float[] q, float[] k, float[] v, float[] dOut, float[] dP,
+                      float[] dq, float[] dk, float[] dv, float[] ws, int cOff, int dcOff, int laneOff);
     }
 
     /** Plain loops, the scalar implementation. */
@@ -160,6 +191,11 @@ public final class PositionalOuter {
         Arrays.fill(out, 0, sp.tokenFloats(), 0f);
         if (empty(sp)) return;
         ScalarAttentionOps.positionalCoupling(sp.heads(), sp.d(), a, b, ws, sp.couplingOffset());
+        Batched whole = bands.batched(sp);
+        if (whole != null) {
+            whole.forward(sp, p, q, k, v, out, ws, sp.couplingOffset(), sp.kvOffset());
+            return;
+        }
         clearRows(sp, ws);
         int stride = sp.seqLen() * sp.tokenWidth();
         for (int bt = 0; bt < sp.batch(); bt++) {
@@ -192,6 +228,23 @@ public final class PositionalOuter {
         if (empty(sp)) return;
         ScalarAttentionOps.positionalCoupling(H, d, a, b, ws, sp.couplingOffset());
         Arrays.fill(ws, dc, dc + d * d, 0f);
+        Batched whole = bands.batched(sp);
+        if (whole != null) whole.backward(sp, p, q, k, v, dOut, dP, dq, dk, dv, ws, sp.couplingOffset(), dc, sp.kvOffset());
+        else perSequenceBackward(sp, p, q, k, v, dOut, dP, dq, dk, dv, ws, bands);
+        for (int h = 0; h < H; h++) {
+            for (int c = 0; c < d; c++) {
+                float acc = 0f;
+                for (int i = 0; i < d; i++) acc = Math.fma(ws[dc + c * d + i], b[h * d + i], acc);
+                da[h * d + c] = acc;
+                axpy(d, a[h * d + c], ws, dc + c * d, db, h * d);
+            }
+        }
+    }
+
+    /** The sequence-by-sequence backward through the band products (dP, dC at its offset, and dq, dk, dv when given). */
+    private static void perSequenceBackward(PositionalAttentionSpec sp, float[] p, float[] q, float[] k, float[] v,
+                                            float[] dOut, float[] dP, float[] dq, float[] dk, float[] dv, float[] ws, Bands bands) {
+        boolean inputs = dq != null;
         clearRows(sp, ws);
         int stride = sp.seqLen() * sp.tokenWidth();
         for (int bt = 0; bt < sp.batch(); bt++) {
@@ -204,14 +257,6 @@ public final class PositionalOuter {
             if (inputs) {
                 bands.cols(sp, p, ws, sp.dmOffset(), sp.dkvOffset());
                 keyGrads(sp, k, v, base, ws, dk, dv);
-            }
-        }
-        for (int h = 0; h < H; h++) {
-            for (int c = 0; c < d; c++) {
-                float acc = 0f;
-                for (int i = 0; i < d; i++) acc = Math.fma(ws[dc + c * d + i], b[h * d + i], acc);
-                da[h * d + c] = acc;
-                axpy(d, a[h * d + c], ws, dc + c * d, db, h * d);
             }
         }
     }

@@ -76,6 +76,17 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
     }
 
     /**
+     * At least a quarter of a vector's worth of sequences: the lanes across sequences
+     * ({@link VectorPositionalLanes}); fewer would leave most lanes empty, and run the loop over
+     * sequences with the methods here.
+     */
+    @Override
+    public PositionalOuter.Batched batched(PositionalAttentionSpec sp) {
+        boolean lanes = VectorPositionalLanes.SUPPORTED && sp.batch() >= Math.max(1, L / 4);
+        return lanes ? VectorPositionalLanes.INSTANCE : null;
+    }
+
+    /**
      * KV transposed with the lanes along the keys: k and v of the sequence are transposed once
      * (2 T width scalar moves), then each row of KV^T is a lane-wise product of two transposed
      * token rows (complex: the same FMA form as the scalar {@code outer}, so KV and KV^T hold the
@@ -253,7 +264,12 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
 
     @Override
     public void rows(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff) {
-        int T = sp.seqLen(), ld = sp.outerLd();
+        rows(sp, p, ws, xOff, yOff, sp.outerLd());
+    }
+
+    /** {@link #rows} on rows {@code ld} floats apart ({@code ld} a multiple of the lane count). */
+    static void rows(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff, int ld) {
+        int T = sp.seqLen();
         int t = 0;
         for (; t + 4 <= T; t += 4) {
             int h0 = sp.last(t), h1 = sp.last(t + 1), h2 = sp.last(t + 2), h3 = sp.last(t + 3);
@@ -355,7 +371,12 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
 
     @Override
     public void cols(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff) {
-        int T = sp.seqLen(), ld = sp.outerLd();
+        cols(sp, p, ws, xOff, yOff, sp.outerLd());
+    }
+
+    /** {@link #cols} on rows {@code ld} floats apart ({@code ld} a multiple of the lane count). */
+    static void cols(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff, int ld) {
+        int T = sp.seqLen();
         int s = 0;
         for (; s + 4 <= T; s += 4) {
             // Rows s..s+3 of the result read column s..s+3 of P, contiguous in each row t of P.

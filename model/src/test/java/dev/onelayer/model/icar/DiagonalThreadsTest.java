@@ -17,10 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 class DiagonalThreadsTest {
 
     private static float[] train(ArProcess.Kind kind, int d, int heads, int seqLen, int threads) {
+        return train(kind, d, heads, seqLen, 22, threads);
+    }
+
+    private static float[] train(ArProcess.Kind kind, int d, int heads, int seqLen, int batch, int threads) {
         long seed = 3;
         ArProcess process = ArProcess.of(kind, d, seqLen, ArProcess.Start.SCALED_ONES);
         DiagonalAttentionModel model = new DiagonalAttentionModel(heads, seqLen, d, kind.complex(), 0.1, Rng.stream(seed, Rng.INIT));
-        int batch = 22, chunk = (batch + 3) / 4;
+        int chunk = (batch + 3) / 4;
         TrainerConfig tc = new TrainerConfig(seed, 4, batch, chunk, threads, 0, 0, 0, 0, null);
         Trainer<SequenceBatch> trainer = new Trainer<>(model, process, AdamW.adam(), Schedule.cosineWithWarmup(1e-2, 0, 1000, 0), tc);
         for (int i = 0; i < 4; i++) trainer.trainStep();
@@ -35,5 +39,11 @@ class DiagonalThreadsTest {
     @Test
     void realHaarDoesNotDependOnThreads() {
         assertArrayEquals(train(ArProcess.Kind.HAAR_ORTHOGONAL, 5, 7, 13, 1), train(ArProcess.Kind.HAAR_ORTHOGONAL, 5, 7, 13, 2));
+    }
+
+    /** Chunks of 18 sequences: the vector kernel's lanes across sequences run a full and a partial group per chunk. */
+    @Test
+    void realHaarInGroupsOfSequencesDoesNotDependOnThreads() {
+        assertArrayEquals(train(ArProcess.Kind.HAAR_ORTHOGONAL, 5, 7, 13, 70, 1), train(ArProcess.Kind.HAAR_ORTHOGONAL, 5, 7, 13, 70, 2));
     }
 }

@@ -47,6 +47,26 @@ class PositionalAttentionPropertiesTest {
         }
     }
 
+    /**
+     * Batches of several sequences (4 to 40: whole and partial groups of 16 with 512-bit lanes), which
+     * the vector implementation runs with the lanes across sequences ({@code VectorPositionalLanes}):
+     * tokens transposed in and out per group, dP and dC summed per lane across groups. T up to 40
+     * reaches the 4 x 4 dP tiles' ragged edges and the band products' long-key paths.
+     */
+    @Test
+    void batchesOfManySequencesMatchFloat64Reference() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("positional/batch/" + ops.name(), 30, PositionalAttentionPropertiesTest::batchDims,
+                    (d, g) -> checkReal(ops, spec(d), g));
+            Harness.forAll("positional/complex/batch/" + ops.name(), 6, PositionalAttentionPropertiesTest::batchDims,
+                    (d, g) -> checkComplex(ops, complexSpec(d), g));
+        }
+    }
+
+    private static int[] batchDims(Gen g) {
+        return new int[] {g.dim(4, 40), g.dim(1, 3), g.dim(0, 40), g.dim(0, 7), g.dim(0, 2)};
+    }
+
     private static int[] longDims(Gen g) {
         return new int[] {g.dim(1, 2), g.dim(1, 3), g.dim(33, 70), g.dim(1, 6), g.dim(0, 2)};
     }
@@ -83,31 +103,36 @@ class PositionalAttentionPropertiesTest {
     @Test
     void rowsIgnoreTokensPastTheShift() {
         for (AttentionOps ops : AttentionImpls.all()) {
-            Harness.forAll("positional/masking/" + ops.name(), 60, PositionalAttentionPropertiesTest::dims, (d, g) -> {
-                PositionalAttentionSpec sp = spec(d);
-                int T = sp.seqLen();
-                if (T == 0) return;
-                float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
-                float[] x = g.array(sp.tokenFloats());
-                float[] ws = new float[sp.workspaceFloats()];
-                float[] out = new float[sp.tokenFloats()], out2 = new float[sp.tokenFloats()];
-                ops.positional(sp, p, a, b, x, x, x, out, ws);
-                int t0 = g.nextInt(T);
-                // A masked token may even be NaN (the rows never read it, not even with weight 0).
-                boolean poison = g.nextBoolean();
-                for (int bt = 0; bt < sp.batch(); bt++) {
-                    for (int c = 0; c < sp.d(); c++) {
-                        int i = (bt * T + t0) * sp.d() + c;
-                        x[i] = poison ? Float.NaN : x[i] + 1.5f;
-                    }
-                }
-                ops.positional(sp, p, a, b, x, x, x, out2, ws);
-                int rows = Math.max(0, t0 - sp.shift());   // rows t with t + shift < t0
-                for (int bt = 0; bt < sp.batch(); bt++) {
-                    Bounds.sameBits("rows before " + rows, out, out2, bt * T * sp.d(), (bt * T + rows) * sp.d());
-                }
-            });
+            masking("positional/masking/" + ops.name(), 60, ops, PositionalAttentionPropertiesTest::dims);
+            masking("positional/masking/batch/" + ops.name(), 20, ops, PositionalAttentionPropertiesTest::batchDims);
         }
+    }
+
+    private static void masking(String name, int cases, AttentionOps ops, Harness.Dims dims) {
+        Harness.forAll(name, cases, dims, (d, g) -> {
+            PositionalAttentionSpec sp = spec(d);
+            int T = sp.seqLen();
+            if (T == 0) return;
+            float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+            float[] x = g.array(sp.tokenFloats());
+            float[] ws = new float[sp.workspaceFloats()];
+            float[] out = new float[sp.tokenFloats()], out2 = new float[sp.tokenFloats()];
+            ops.positional(sp, p, a, b, x, x, x, out, ws);
+            int t0 = g.nextInt(T);
+            // A masked token may even be NaN (the rows never read it, not even with weight 0).
+            boolean poison = g.nextBoolean();
+            for (int bt = 0; bt < sp.batch(); bt++) {
+                for (int c = 0; c < sp.d(); c++) {
+                    int i = (bt * T + t0) * sp.d() + c;
+                    x[i] = poison ? Float.NaN : x[i] + 1.5f;
+                }
+            }
+            ops.positional(sp, p, a, b, x, x, x, out2, ws);
+            int rows = Math.max(0, t0 - sp.shift());   // rows t with t + shift < t0
+            for (int bt = 0; bt < sp.batch(); bt++) {
+                Bounds.sameBits("rows before " + rows, out, out2, bt * T * sp.d(), (bt * T + rows) * sp.d());
+            }
+        });
     }
 
     @Test
@@ -205,6 +230,31 @@ class PositionalAttentionPropertiesTest {
                 });
     }
 
+    /**
+     * Complex batches of 4 to 40 sequences, which the vector implementation runs with the lanes across
+     * sequences: every output the same bits as the scalar implementation (each lane runs the scalar
+     * loops' operations, and dP and dC are summed over the sequences in batch order), also past two
+     * 16-key blocks (T up to 40).
+     */
+    @Test
+    void complexBatchesMatchScalarBits() {
+        List<AttentionOps> impls = AttentionImpls.all();
+        AttentionOps scalar = impls.get(0);
+        Harness.forAll("positional/complex/batch/bits", 16, PositionalAttentionPropertiesTest::batchDims, (d, g) -> {
+            PositionalAttentionSpec sp = complexSpec(d);
+            long seed = g.nextInt(Integer.MAX_VALUE);
+            float[][] ref = outputs(scalar, sp, new Gen(seed));
+            for (AttentionOps ops : impls) {
+                if (ops == scalar) continue;
+                float[][] got = outputs(ops, sp, new Gen(seed));
+                String[] names = {"out", "dP", "da", "db", "dq", "dk", "dv", "dP no inputs", "da no inputs", "db no inputs"};
+                for (int j = 0; j < names.length; j++) {
+                    Bounds.sameBits(ops.name() + " vs scalar " + names[j] + " " + sp, got[j], ref[j], 0, ref[j].length);
+                }
+            }
+        });
+    }
+
     /** out, then dP, da, db, dq, dk, dv, then dP, da, db without input gradients (the model's call), for one draw. */
     private static float[][] outputs(AttentionOps ops, PositionalAttentionSpec sp, Gen g) {
         float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
@@ -225,21 +275,26 @@ class PositionalAttentionPropertiesTest {
     @Test
     void parameterGradientsDoNotDependOnAskingForInputGradients() {
         for (AttentionOps ops : AttentionImpls.all()) {
-            Harness.forAll("positional/no-input-grads/" + ops.name(), 40, PositionalAttentionPropertiesTest::dims, (d, g) -> {
-                PositionalAttentionSpec sp = g.nextBoolean() ? spec(d) : complexSpec(d);
-                float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
-                float[] x = g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
-                float[] ws = new float[sp.workspaceFloats()];
-                float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
-                float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
-                ops.positionalBackward(sp, p, a, b, x, x, x, dOut, dP, da, db, dq, dk, dv, ws);
-                float[] dP2 = new float[dP.length], da2 = new float[da.length], db2 = new float[db.length];
-                Arrays.fill(dP2, Float.NaN);
-                ops.positionalBackward(sp, p, a, b, x, x, x, dOut, dP2, da2, db2, null, null, null, ws);
-                Bounds.sameBits("dP " + sp, dP, dP2, 0, dP.length);
-                Bounds.sameBits("da " + sp, da, da2, 0, da.length);
-                Bounds.sameBits("db " + sp, db, db2, 0, db.length);
-            });
+            noInputGrads("positional/no-input-grads/" + ops.name(), 40, ops, PositionalAttentionPropertiesTest::dims);
+            noInputGrads("positional/no-input-grads/batch/" + ops.name(), 15, ops, PositionalAttentionPropertiesTest::batchDims);
         }
+    }
+
+    private static void noInputGrads(String name, int cases, AttentionOps ops, Harness.Dims dims) {
+        Harness.forAll(name, cases, dims, (d, g) -> {
+            PositionalAttentionSpec sp = g.nextBoolean() ? spec(d) : complexSpec(d);
+            float[] p = g.array(sp.positionalFloats()), a = g.array(sp.diagonalFloats()), b = g.array(sp.diagonalFloats());
+            float[] x = g.array(sp.tokenFloats()), dOut = g.array(sp.tokenFloats());
+            float[] ws = new float[sp.workspaceFloats()];
+            float[] dP = new float[sp.positionalFloats()], da = new float[sp.diagonalFloats()], db = new float[sp.diagonalFloats()];
+            float[] dq = new float[sp.tokenFloats()], dk = new float[sp.tokenFloats()], dv = new float[sp.tokenFloats()];
+            ops.positionalBackward(sp, p, a, b, x, x, x, dOut, dP, da, db, dq, dk, dv, ws);
+            float[] dP2 = new float[dP.length], da2 = new float[da.length], db2 = new float[db.length];
+            Arrays.fill(dP2, Float.NaN);
+            ops.positionalBackward(sp, p, a, b, x, x, x, dOut, dP2, da2, db2, null, null, null, ws);
+            Bounds.sameBits("dP " + sp, dP, dP2, 0, dP.length);
+            Bounds.sameBits("da " + sp, da, da2, 0, da.length);
+            Bounds.sameBits("db " + sp, db, db2, 0, db.length);
+        });
     }
 }
