@@ -5,7 +5,6 @@ import dev.onelayer.kernel.ScalarAttentionOps;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -61,18 +60,25 @@ final class VectorScbReadout {
      */
     static void backward(int batch, int seqLen, int n, float[] v, float[] h, int hOff, int[] tokens, int[] queries,
                          float[] dy, float[] dV, float[] dA, float[] ws, int gOff) {
+        int at = gOff + batch * n;
+        backwardTransposed(batch, seqLen, n, v, h, hOff, tokens, queries, dy, dV, ws, at, ws, gOff);
+        ScalarAttentionOps.transposeInto(ws, at, n, seqLen, dA, 0); // dA[t][k] = dA^T[k][t]
+    }
+
+    /** {@code dV = dY^T H}, {@code G = dY V} into {@code ws[gOff, gOff + B N)}, dA^T into {@code dAT[dATOff, + N T)}. */
+    static void backwardTransposed(int batch, int seqLen, int n, float[] v, float[] h, int hOff, int[] tokens, int[] queries,
+                                   float[] dy, float[] dV, float[] dAT, int dATOff, float[] ws, int gOff) {
         dyTransposedProducts(batch, n, dy, h, hOff, dV);
         vTransposedProducts(batch, n, dy, v, ws, gOff);
-        int at = gOff + batch * n, tb = F.loopBound(seqLen);
-        Arrays.fill(ws, at, at + n * seqLen, 0f);
+        int tb = F.loopBound(seqLen);
+        Arrays.fill(dAT, dATOff, dATOff + n * seqLen, 0f);
         for (int b = 0; b < batch; b++) {
-            int row = at + queries[b] * seqLen, tok = b * seqLen, g = gOff + b * n, t = 0;
+            int row = dATOff + queries[b] * seqLen, tok = b * seqLen, g = gOff + b * n, t = 0;
             for (; t < tb; t += L) {
-                FloatVector.fromArray(F, ws, g, tokens, tok + t).add(FloatVector.fromArray(F, ws, row + t)).intoArray(ws, row + t);
+                FloatVector.fromArray(F, ws, g, tokens, tok + t).add(FloatVector.fromArray(F, dAT, row + t)).intoArray(dAT, row + t);
             }
-            for (; t < seqLen; t++) ws[row + t] += ws[g + tokens[tok + t]];
+            for (; t < seqLen; t++) dAT[row + t] += ws[g + tokens[tok + t]];
         }
-        ScalarAttentionOps.transposeInto(ws, at, n, seqLen, dA, 0); // dA[t][k] = dA^T[k][t]
     }
 
     /**
@@ -183,15 +189,20 @@ final class VectorScbReadout {
         }
     }
 
-    /** Whether all {@code idx[0, n)} lie in {@code [0, bound)}: the sign bit of {@code x | (bound - 1 - x)}, OR-ed. */
+    /**
+     * Whether all {@code idx[0, n)} lie in {@code [0, bound)}: the sign bit of {@code x | (bound - 1 - x)},
+     * tested per vector inside the loop. Why not an OR accumulator reduced after the loop: that one
+     * cold reduction (reduceLanes, or a compare on the accumulator) is not inlined by C2 on JDK 17,
+     * runs as boxed Java code and cost more than the loop (profiled: ~10% of an SCB SGD step).
+     */
     static boolean indicesInRange(int[] idx, int n, int bound) {
-        IntVector top = IntVector.broadcast(I, bound - 1), acc = IntVector.zero(I);
+        IntVector top = IntVector.broadcast(I, bound - 1);
         int i = 0, ub = I.loopBound(n);
         for (; i < ub; i += I.length()) {
             IntVector x = IntVector.fromArray(I, idx, i);
-            acc = acc.or(x.or(top.sub(x)));
+            if (x.or(top.sub(x)).lt(0).anyTrue()) return false;
         }
-        int bad = acc.reduceLanes(VectorOperators.OR); // OR is exact and order-free
+        int bad = 0;
         for (; i < n; i++) bad |= idx[i] | (bound - 1 - idx[i]);
         return bad >= 0;
     }
