@@ -36,8 +36,41 @@ final class VectorScbReadout {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) ws[vtOff + j * n + i] = v[i * n + j];
         }
-        int ub = F.loopBound(n);
-        for (int b = 0; b < batch; b++) {
+        int ub = F.loopBound(n), b = 0;
+        // Four examples at a time: they share every load of V^T's rows, and their four fma chains
+        // (each over j in order, as below) are independent, so the N-long chains overlap.
+        for (; b + 3 < batch; b += 4) {
+            int h0 = hOff + b * n, h1 = h0 + n, h2 = h1 + n, h3 = h2 + n, yo = b * n;
+            for (int i = 0; i < ub; i += L) {
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                for (int j = 0; j < n; j++) {
+                    FloatVector vt = FloatVector.fromArray(F, ws, vtOff + j * n + i);
+                    c0 = vt.fma(FloatVector.broadcast(F, h[h0 + j]), c0);
+                    c1 = vt.fma(FloatVector.broadcast(F, h[h1 + j]), c1);
+                    c2 = vt.fma(FloatVector.broadcast(F, h[h2 + j]), c2);
+                    c3 = vt.fma(FloatVector.broadcast(F, h[h3 + j]), c3);
+                }
+                c0.intoArray(y, yo + i);
+                c1.intoArray(y, yo + n + i);
+                c2.intoArray(y, yo + 2 * n + i);
+                c3.intoArray(y, yo + 3 * n + i);
+            }
+            for (int i = ub; i < n; i++) {
+                float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
+                for (int j = 0; j < n; j++) {
+                    float vij = v[i * n + j];
+                    c0 = Math.fma(vij, h[h0 + j], c0);
+                    c1 = Math.fma(vij, h[h1 + j], c1);
+                    c2 = Math.fma(vij, h[h2 + j], c2);
+                    c3 = Math.fma(vij, h[h3 + j], c3);
+                }
+                y[yo + i] = c0;
+                y[yo + n + i] = c1;
+                y[yo + 2 * n + i] = c2;
+                y[yo + 3 * n + i] = c3;
+            }
+        }
+        for (; b < batch; b++) {
             int ho = hOff + b * n, yo = b * n, i = 0;
             for (; i < ub; i += L) {
                 FloatVector acc = FloatVector.zero(F);
