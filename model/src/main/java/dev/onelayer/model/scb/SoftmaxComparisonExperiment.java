@@ -4,8 +4,9 @@ import dev.onelayer.model.core.Rng;
 
 /**
  * Experiment 4: softmax vs linear on the same SCB task (scb.md 4, main figure p.9). The linear model
- * is trained by PPPD, the softmax model ({@link FloatSoftmaxScbModel}, float32 on the kernels, zero init =
- * uniform attention and prediction) by Adam on the cross-entropy ({@link FloatSoftmaxAdam}), both on fresh batches of the same data stream. Reported:
+ * is trained by PPPD, the softmax model ({@link FloatSoftmaxScbModel}, float32 on the kernels, zero
+ * init = uniform attention and prediction) by Adam on the cross-entropy ({@link FloatSoftmaxAdam}),
+ * both on fresh batches of the same data stream. Reported:
  * the attention maps (A; softmax(W e_k)) and value maps (V; softmax(V e_j)) for heatmaps, their
  * Frobenius distances to A* and P, and loss curves in common units, the squared loss of the predicted
  * distribution {@code 1/2 |e_{x_o} - p_hat|^2}: exact population value for the linear model, mean over a
