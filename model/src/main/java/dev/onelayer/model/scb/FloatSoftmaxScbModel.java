@@ -76,17 +76,31 @@ public final class FloatSoftmaxScbModel {
         }
         logits(b);
         int n = vocab, batch = b.batch;
-        Kernels.logSoftmaxRows(batch, n, z, 0, n, dz, 0, n);
+        // One row softmax of the logits serves both the loss, -log p_o, and the gradient, p - e_o.
+        // (A log-softmax pass for the loss cost more than the rest of the B x N work: rows of N = 20
+        // are short for the row kernels.) -log p_o is within a few float ulps of lse - z_o relative
+        // to 1 (p_o carries a few roundings); where p_o underflowed, the row is redone in float64.
+        Kernels.softmaxRows(batch, n, z, 0, n, dz, 0, n);
         double total = 0;
-        for (int e = 0; e < batch; e++) total -= dz[e * n + b.targets[e]];
+        for (int e = 0; e < batch; e++) {
+            float p = dz[e * n + b.targets[e]];
+            total += p >= 0x1p-100f ? -Math.log(p) : crossEntropy64(z, e * n, n, b.targets[e]);
+        }
         if (!grad) return total / batch;
         // dz = (softmax(z) - e_o) / B
-        Kernels.softmaxRows(batch, n, z, 0, n, dz, 0, n);
         for (int e = 0; e < batch; e++) dz[e * n + b.targets[e]] -= 1f;
         Kernels.scale(batch * n, 1f / batch, dz, 0);
         Attention.scbReadoutBackwardTransposed(spec, v, hidden, b.tokens, b.queries, dz, gV, sums, ws);
         Kernels.softmaxRowsBackward(n, seqLen, alphas, 0, seqLen, sums, 0, seqLen, gWT, 0, seqLen);
         return total / batch;
+    }
+
+    /** {@code logsumexp(z) - z_o} of one row of n logits, in float64. */
+    private static double crossEntropy64(float[] z, int off, int n, int target) {
+        double max = Double.NEGATIVE_INFINITY, s = 0;
+        for (int i = 0; i < n; i++) max = Math.max(max, z[off + i]);
+        for (int i = 0; i < n; i++) s += Math.exp(z[off + i] - max);
+        return max + Math.log(s) - z[off + target];
     }
 
     /** Predicted distributions softmax(z_b) [B][N] (a view into a buffer, valid until the next call). */
