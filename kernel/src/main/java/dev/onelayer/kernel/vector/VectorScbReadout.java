@@ -18,6 +18,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code h_b[x_bt] += A[t][q_b]} is a scatter-add into N bins, where one vector of tokens may hit a
  * bin twice; it stays scalar ({@code ScalarAttentionOps.scbHidden}).
  *
+ * <p><b>Overlapping blocks.</b> with N = 20 a row is one 16-lane block and 4
+ * left over, and the 4 as scalar fma chains cost about as much as the block. So when N >= L the
+ * last block starts at N - L instead, overlapping the one before: the entries in the overlap are
+ * computed twice by the same chain and stored twice with the same bits (inputs and outputs are
+ * distinct arrays), and no scalar tail is left; the scalar loops only run when N &lt; L.
+ *
  * <p>Every entry is computed by the same chain of operations as in the scalar code (fma chains
  * over the summed index in order, starting from 0; the scatter adds in batch order), so both
  * implementations give the same bits, independent of L.
@@ -36,12 +42,13 @@ final class VectorScbReadout {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) ws[vtOff + j * n + i] = v[i * n + j];
         }
-        int ub = F.loopBound(n), b = 0;
+        int last = n - L, vecEnd = n >= L ? n : 0, b = 0; // overlapping blocks: see the class comment
         // Four examples at a time: they share every load of V^T's rows, and their four fma chains
         // (each over j in order, as below) are independent, so the N-long chains overlap.
         for (; b + 3 < batch; b += 4) {
             int h0 = hOff + b * n, h1 = h0 + n, h2 = h1 + n, h3 = h2 + n, yo = b * n;
-            for (int i = 0; i < ub; i += L) {
+            for (int i0 = 0; i0 < vecEnd; i0 += L) {
+                int i = Math.min(i0, last);
                 FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
                 for (int j = 0; j < n; j++) {
                     FloatVector vt = FloatVector.fromArray(F, ws, vtOff + j * n + i);
@@ -55,7 +62,7 @@ final class VectorScbReadout {
                 c2.intoArray(y, yo + 2 * n + i);
                 c3.intoArray(y, yo + 3 * n + i);
             }
-            for (int i = ub; i < n; i++) {
+            for (int i = vecEnd; i < n; i++) {
                 float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
                 for (int j = 0; j < n; j++) {
                     float vij = v[i * n + j];
@@ -71,15 +78,16 @@ final class VectorScbReadout {
             }
         }
         for (; b < batch; b++) {
-            int ho = hOff + b * n, yo = b * n, i = 0;
-            for (; i < ub; i += L) {
+            int ho = hOff + b * n, yo = b * n;
+            for (int i0 = 0; i0 < vecEnd; i0 += L) {
+                int i = Math.min(i0, last);
                 FloatVector acc = FloatVector.zero(F);
                 for (int j = 0; j < n; j++) {
                     acc = FloatVector.fromArray(F, ws, vtOff + j * n + i).fma(FloatVector.broadcast(F, h[ho + j]), acc);
                 }
                 acc.intoArray(y, yo + i);
             }
-            for (; i < n; i++) {
+            for (int i = vecEnd; i < n; i++) {
                 float acc = 0f;
                 for (int j = 0; j < n; j++) acc = Math.fma(v[i * n + j], h[ho + j], acc);
                 y[yo + i] = acc;
@@ -120,9 +128,10 @@ final class VectorScbReadout {
      * B-long chains do not serialise on the FMA latency.
      */
     private static void dyTransposedProducts(int batch, int n, float[] dy, float[] h, int hOff, float[] dV) {
-        int ub = F.loopBound(n), i = 0;
+        int last = n - L, vecEnd = n >= L ? n : 0, i = 0; // overlapping blocks: see the class comment
         for (; i + 3 < n; i += 4) {
-            for (int j = 0; j < ub; j += L) {
+            for (int j0 = 0; j0 < vecEnd; j0 += L) {
+                int j = Math.min(j0, last);
                 FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
                 for (int b = 0, d = i; b < batch; b++, d += n) {
                     FloatVector hv = FloatVector.fromArray(F, h, hOff + b * n + j);
@@ -136,7 +145,7 @@ final class VectorScbReadout {
                 c2.intoArray(dV, (i + 2) * n + j);
                 c3.intoArray(dV, (i + 3) * n + j);
             }
-            for (int j = ub; j < n; j++) {
+            for (int j = vecEnd; j < n; j++) {
                 float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
                 for (int b = 0, d = i; b < batch; b++, d += n) {
                     float hj = h[hOff + b * n + j];
@@ -152,15 +161,15 @@ final class VectorScbReadout {
             }
         }
         for (; i < n; i++) {
-            int j = 0;
-            for (; j < ub; j += L) {
+            for (int j0 = 0; j0 < vecEnd; j0 += L) {
+                int j = Math.min(j0, last);
                 FloatVector c = FloatVector.zero(F);
                 for (int b = 0; b < batch; b++) {
                     c = FloatVector.fromArray(F, h, hOff + b * n + j).fma(FloatVector.broadcast(F, dy[b * n + i]), c);
                 }
                 c.intoArray(dV, i * n + j);
             }
-            for (; j < n; j++) {
+            for (int j = vecEnd; j < n; j++) {
                 float c = 0f;
                 for (int b = 0; b < batch; b++) c = Math.fma(dy[b * n + i], h[hOff + b * n + j], c);
                 dV[i * n + j] = c;
@@ -173,10 +182,11 @@ final class VectorScbReadout {
      * chain over i in order from 0; four examples share every load of V's rows.
      */
     private static void vTransposedProducts(int batch, int n, float[] dy, float[] v, float[] g, int gOff) {
-        int ub = F.loopBound(n), b = 0;
+        int last = n - L, vecEnd = n >= L ? n : 0, b = 0; // overlapping blocks: see the class comment
         for (; b + 3 < batch; b += 4) {
             int d0 = b * n, d1 = d0 + n, d2 = d1 + n, d3 = d2 + n, go = gOff + b * n;
-            for (int j = 0; j < ub; j += L) {
+            for (int j0 = 0; j0 < vecEnd; j0 += L) {
+                int j = Math.min(j0, last);
                 FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
                 for (int i = 0; i < n; i++) {
                     FloatVector vr = FloatVector.fromArray(F, v, i * n + j);
@@ -190,7 +200,7 @@ final class VectorScbReadout {
                 c2.intoArray(g, go + 2 * n + j);
                 c3.intoArray(g, go + 3 * n + j);
             }
-            for (int j = ub; j < n; j++) {
+            for (int j = vecEnd; j < n; j++) {
                 float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
                 for (int i = 0; i < n; i++) {
                     float vij = v[i * n + j];
@@ -206,15 +216,16 @@ final class VectorScbReadout {
             }
         }
         for (; b < batch; b++) {
-            int go = gOff + b * n, j = 0;
-            for (; j < ub; j += L) {
+            int go = gOff + b * n;
+            for (int j0 = 0; j0 < vecEnd; j0 += L) {
+                int j = Math.min(j0, last);
                 FloatVector c = FloatVector.zero(F);
                 for (int i = 0; i < n; i++) {
                     c = FloatVector.fromArray(F, v, i * n + j).fma(FloatVector.broadcast(F, dy[b * n + i]), c);
                 }
                 c.intoArray(g, go + j);
             }
-            for (; j < n; j++) {
+            for (int j = vecEnd; j < n; j++) {
                 float c = 0f;
                 for (int i = 0; i < n; i++) c = Math.fma(dy[b * n + i], v[i * n + j], c);
                 g[go + j] = c;
