@@ -35,8 +35,8 @@ public final class FloatSoftmaxAdam {
     public double step(ScbBatch b) {
         double loss = model.loss(b, gV, gW);
         t++;
-        float stepSize = (float) (lr / (1 - Math.pow(BETA1, t)));
-        float invSqrtBc2 = (float) (1 / Math.sqrt(1 - Math.pow(BETA2, t)));
+        float stepSize = (float) (lr / (1 - StrictMath.pow(BETA1, t))); // StrictMath: the same bits on every JIT tier (as AdamW)
+        float invSqrtBc2 = (float) (1 / Math.sqrt(1 - StrictMath.pow(BETA2, t)));
         float b1 = (float) BETA1, b2 = (float) BETA2, eps = (float) EPS;
         Kernels.adam(gV.length, model.v, 0, gV, 0, mV, 0, sV, 0, b1, b2, stepSize, invSqrtBc2, eps);
         Kernels.adam(gW.length, model.wT, 0, gW, 0, mW, 0, sW, 0, b1, b2, stepSize, invSqrtBc2, eps);
