@@ -11,7 +11,8 @@ Written from model/scb: the reduced linear transformer y_hat = V X A e_k (ScbMod
   * rates decay as 1/(1 + n/2e4) with n the samples seen.
 PPPD, PPPD-vn and SGD (lr 0.1) are the presets of ScbOptimizerConfig. "softmax" is the reduced
 softmax transformer (SoftmaxScbModel): alpha = softmax_t(W[., k]), z = V X alpha, cross-entropy, Adam
-lr 0.01 (float32 here; the Java model is float64). Eight batches are drawn up front and used in turn.
+lr 0.01 (float32 in both: FloatSoftmaxScbModel and FloatSoftmaxAdam on the Java side). Eight batches are
+drawn up front and used in turn.
 
     /usr/bin/python3 bench/pytorch/scb_step.py --algorithm PPPD [--out results.jsonl]
 """

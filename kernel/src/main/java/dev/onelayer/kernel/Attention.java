@@ -321,4 +321,66 @@ public final class Attention {
         notSame(n, "ws", ws, "dy", dy);
         IMPL.scbReadoutBackwardFromHidden(s, vMat, hidden, 0, tokens, queries, dy, dV, dA, ws);
     }
+
+    /**
+     * The hidden {@code h_b = X_b A e_{q_b}} ({@code hidden} [B][N]) from A given transposed
+     * ({@code aT} [N][T], row k = column k of A); see {@link AttentionOps#scbHiddenTransposed}.
+     */
+    public static void scbHiddenTransposed(ScbReadoutSpec s, float[] aT, int[] tokens, int[] queries, float[] hidden) {
+        String n = "scbHiddenTransposed";
+        spec(n, s);
+        matrix(n, "A^T", aT, s.vocab(), s.seqLen(), "N", "T");
+        scbTokens(n, s, tokens, queries);
+        buffer(n, "hidden", hidden, s.hiddenFloats(), "[B][N]");
+        notSame(n, "hidden", hidden, "A^T", aT);
+        IMPL.scbHiddenTransposed(s, aT, 0, tokens, queries, hidden, 0);
+    }
+
+    /** {@code y_b = V h_b} for every b from a given hidden ([B][N]); see {@link AttentionOps#scbReadoutFromHidden}. */
+    public static void scbReadoutFromHidden(ScbReadoutSpec s, float[] vMat, float[] hidden, float[] y, float[] ws) {
+        String n = "scbReadoutFromHidden";
+        spec(n, s);
+        int N = s.vocab();
+        matrix(n, "V", vMat, N, N, "N", "N");
+        buffer(n, "hidden", hidden, s.hiddenFloats(), "[B][N]");
+        buffer(n, "y", y, s.batch() * N, "[B][N]");
+        buffer(n, "ws", ws, s.workspaceFloats(), "(workspace)");
+        notSame(n, "y", y, "hidden", hidden);
+        notSame(n, "y", y, "ws", ws);
+        notSame(n, "y", y, "V", vMat);
+        notSame(n, "ws", ws, "V", vMat);
+        notSame(n, "ws", ws, "hidden", hidden);
+        IMPL.scbReadoutFromHidden(s, vMat, hidden, 0, y, ws);
+    }
+
+    /**
+     * {@link #scbReadoutBackwardFromHidden} with the A gradient transposed, {@code dAT} [N][T]
+     * ({@code dAT[k][t] = dA[t][k]}, the same bits); see {@link AttentionOps#scbReadoutBackwardTransposed}.
+     */
+    public static void scbReadoutBackwardTransposed(ScbReadoutSpec s, float[] vMat, float[] hidden, int[] tokens, int[] queries,
+                                                    float[] dy, float[] dV, float[] dAT, float[] ws) {
+        String n = "scbReadoutBackwardTransposed";
+        spec(n, s);
+        int N = s.vocab();
+        matrix(n, "V", vMat, N, N, "N", "N");
+        buffer(n, "hidden", hidden, s.hiddenFloats(), "[B][N]");
+        buffer(n, "ws", ws, s.workspaceFloats(), "(workspace)");
+        scbTokens(n, s, tokens, queries);
+        buffer(n, "dy", dy, s.batch() * N, "[B][N]");
+        buffer(n, "dV", dV, N * N, "[N][N]");
+        buffer(n, "dA^T", dAT, N * s.seqLen(), "[N][T]");
+        notSame(n, "dV", dV, "dA^T", dAT);
+        notSame(n, "dV", dV, "ws", ws);
+        notSame(n, "dV", dV, "V", vMat);
+        notSame(n, "dV", dV, "hidden", hidden);
+        notSame(n, "dV", dV, "dy", dy);
+        notSame(n, "dA^T", dAT, "ws", ws);
+        notSame(n, "dA^T", dAT, "V", vMat);
+        notSame(n, "dA^T", dAT, "hidden", hidden);
+        notSame(n, "dA^T", dAT, "dy", dy);
+        notSame(n, "ws", ws, "V", vMat);
+        notSame(n, "ws", ws, "hidden", hidden);
+        notSame(n, "ws", ws, "dy", dy);
+        IMPL.scbReadoutBackwardTransposed(s, vMat, hidden, 0, tokens, queries, dy, dV, dAT, 0, ws);
+    }
 }

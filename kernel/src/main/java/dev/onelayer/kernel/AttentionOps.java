@@ -141,6 +141,13 @@ public interface AttentionOps {
     void scbHidden(ScbReadoutSpec s, float[] aMat, int[] tokens, int[] queries, float[] h, int hOff, float[] ws);
 
     /**
+     * {@link #scbHidden} from A given transposed, {@code aT[aTOff + k T + t] = A[t][k]} ([N][T]):
+     * the same sums in the same order, without the transpose (for models that keep the attention
+     * table by query row, such as the softmax attention of a query over positions).
+     */
+    void scbHiddenTransposed(ScbReadoutSpec s, float[] aT, int aTOff, int[] tokens, int[] queries, float[] h, int hOff);
+
+    /**
      * {@code y_b = V h_b} for every b (Y = H V^T) from the hidden of {@link #scbHidden}; scratch in
      * {@code ws[s.scratchOffset(), ...)}. Each entry is the fma chain over j in order.
      */
@@ -154,6 +161,14 @@ public interface AttentionOps {
      */
     void scbReadoutBackwardFromHidden(ScbReadoutSpec s, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
                                       float[] dy, float[] dV, float[] dA, float[] ws);
+
+    /**
+     * {@link #scbReadoutBackwardFromHidden} with the A gradient written transposed,
+     * {@code dAT[dATOff + k T + t] = dA[t][k]} ([N][T]), the same bits; scratch (G) in
+     * {@code ws[s.scratchOffset(), + B N)}. dAT may lie in ws after that.
+     */
+    void scbReadoutBackwardTransposed(ScbReadoutSpec s, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
+                                      float[] dy, float[] dV, float[] dAT, int dATOff, float[] ws);
 
     /** Whether every {@code idx[i]}, {@code i < n}, is in {@code [0, bound)} (validation of token indices). */
     boolean indicesInRange(int[] idx, int n, int bound);

@@ -54,6 +54,27 @@ public interface DenseOps {
     /** {@code y += alpha * x}. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
+    /**
+     * {@code y_i = (float) (y_i + alpha x_i)} with the product and the sum in float64 and one
+     * rounding to float: an optimiser step whose rate is a double (the SCB optimisers' update,
+     * scb.md 3). Every entry is that one expression, so all implementations give the same bits.
+     * y may be x itself (same offset), never a shifted view.
+     */
+    void axpyWide(int n, double alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /**
+     * One float32 Adam step (Kingma and Ba 2015, Alg. 1) on n entries, with the bias corrections
+     * folded into {@code stepSize = lr / (1 - beta1^t)} and {@code invSqrtBc2 = 1 / sqrt(1 - beta2^t)}:
+     * <pre>
+     *   m = fma(beta1, m, (1 - beta1) g),   v = fma(beta2, v, (1 - beta2) (g g)),
+     *   w = w - (stepSize m) / fma(sqrt(v), invSqrtBc2, eps)
+     * </pre>
+     * each operation rounded to float as written ({@code 1 - beta} in float; sqrt and the division
+     * correctly rounded), so all implementations give the same bits. w, g, m and v must not overlap.
+     */
+    void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+              float beta1, float beta2, float stepSize, float invSqrtBc2, float eps);
+
     /** {@code x *= alpha}. */
     void scale(int n, float alpha, float[] x, int xOff);
 

@@ -123,6 +123,31 @@ public final class Kernels {
         IMPL.axpy(n, alpha, x, xOff, y, yOff);
     }
 
+    /** {@code y_i = (float) (y_i + alpha x_i)} in float64, one rounding per entry; see {@link DenseOps#axpyWide}. */
+    public static void axpyWide(int n, double alpha, float[] x, int xOff, float[] y, int yOff) {
+        Checks.vector("axpyWide", "x", x, xOff, n);
+        Checks.vector("axpyWide", "y", y, yOff, n);
+        if (xOff != yOff) Checks.disjoint("axpyWide", "y", y, yOff, n, "x", x, xOff, n);
+        IMPL.axpyWide(n, alpha, x, xOff, y, yOff);
+    }
+
+    /** One float32 Adam step on w with gradient g and moments m, v; see {@link DenseOps#adam}. */
+    public static void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                            float beta1, float beta2, float stepSize, float invSqrtBc2, float eps) {
+        final String k = "adam";
+        Checks.vector(k, "w", w, wOff, n);
+        Checks.vector(k, "g", g, gOff, n);
+        Checks.vector(k, "m", m, mOff, n);
+        Checks.vector(k, "v", v, vOff, n);
+        Checks.disjoint(k, "w", w, wOff, n, "g", g, gOff, n);
+        Checks.disjoint(k, "w", w, wOff, n, "m", m, mOff, n);
+        Checks.disjoint(k, "w", w, wOff, n, "v", v, vOff, n);
+        Checks.disjoint(k, "m", m, mOff, n, "g", g, gOff, n);
+        Checks.disjoint(k, "m", m, mOff, n, "v", v, vOff, n);
+        Checks.disjoint(k, "v", v, vOff, n, "g", g, gOff, n);
+        IMPL.adam(n, w, wOff, g, gOff, m, mOff, v, vOff, beta1, beta2, stepSize, invSqrtBc2, eps);
+    }
+
     /** {@code x *= alpha}. */
     public static void scale(int n, float alpha, float[] x, int xOff) {
         Checks.vector("scale", "x", x, xOff, n);

@@ -241,21 +241,27 @@ public class ScalarAttentionOps implements AttentionOps {
         int T = sp.seqLen(), N = sp.vocab(), at = sp.scratchOffset();
         // A^T first: example b reads column q_b of A, which has stride N; as a row of A^T it is contiguous.
         transposeInto(aMat, 0, T, N, ws, at);
+        scbHiddenTransposed(sp, ws, at, tokens, queries, h, hOff);
+    }
+
+    @Override
+    public void scbHiddenTransposed(ScbReadoutSpec sp, float[] aT, int aTOff, int[] tokens, int[] queries, float[] h, int hOff) {
+        int T = sp.seqLen(), N = sp.vocab();
         Arrays.fill(h, hOff, hOff + sp.hiddenFloats(), 0f);
         // A scatter-add into N bins: inherently scalar (a vector of tokens may hit one bin twice).
         // Two examples at a time: their bins are distinct, so each example's adds still run in
         // position order, and the two streams of loads that may hit a just-stored bin overlap.
         int bt = 0;
         for (; bt + 1 < sp.batch(); bt += 2) {
-            int c0 = at + queries[bt] * T, c1 = at + queries[bt + 1] * T, k0 = bt * T, k1 = k0 + T, h0 = hOff + bt * N, h1 = h0 + N;
+            int c0 = aTOff + queries[bt] * T, c1 = aTOff + queries[bt + 1] * T, k0 = bt * T, k1 = k0 + T, h0 = hOff + bt * N, h1 = h0 + N;
             for (int t = 0; t < T; t++) {
-                h[h0 + tokens[k0 + t]] += ws[c0 + t];
-                h[h1 + tokens[k1 + t]] += ws[c1 + t];
+                h[h0 + tokens[k0 + t]] += aT[c0 + t];
+                h[h1 + tokens[k1 + t]] += aT[c1 + t];
             }
         }
         if (bt < sp.batch()) {
-            int col = at + queries[bt] * T, tok = bt * T, ho = hOff + bt * N;
-            for (int t = 0; t < T; t++) h[ho + tokens[tok + t]] += ws[col + t];
+            int col = aTOff + queries[bt] * T, tok = bt * T, ho = hOff + bt * N;
+            for (int t = 0; t < T; t++) h[ho + tokens[tok + t]] += aT[col + t];
         }
     }
 
@@ -270,8 +276,16 @@ public class ScalarAttentionOps implements AttentionOps {
     @Override
     public void scbReadoutBackwardFromHidden(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
                                              float[] dy, float[] dV, float[] dA, float[] ws) {
+        int atOff = sp.scratchOffset() + sp.batch() * sp.vocab();
+        scbReadoutBackwardTransposed(sp, vMat, h, hOff, tokens, queries, dy, dV, ws, atOff, ws);
+        transposeInto(ws, atOff, sp.vocab(), sp.seqLen(), dA, 0);
+    }
+
+    @Override
+    public void scbReadoutBackwardTransposed(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
+                                             float[] dy, float[] dV, float[] dAT, int dATOff, float[] ws) {
         int T = sp.seqLen(), N = sp.vocab(), B = sp.batch();
-        int gOff = sp.scratchOffset(), atOff = gOff + B * N;
+        int gOff = sp.scratchOffset();
         Arrays.fill(dV, 0, N * N, 0f);
         for (int bt = 0; bt < B; bt++) {
             for (int i = 0; i < N; i++) axpy(N, dy[bt * N + i], h, hOff + bt * N, dV, i * N);
@@ -282,12 +296,11 @@ public class ScalarAttentionOps implements AttentionOps {
             for (int i = 0; i < N; i++) axpy(N, dy[bt * N + i], vMat, i * N, ws, gOff + bt * N);
         }
         // dA^T[q_b][t] += g_b[x_bt]: rows of dA^T are contiguous in t (column q_b of dA has stride N).
-        Arrays.fill(ws, atOff, atOff + N * T, 0f);
+        Arrays.fill(dAT, dATOff, dATOff + N * T, 0f);
         for (int bt = 0; bt < B; bt++) {
-            int row = atOff + queries[bt] * T, tok = bt * T, g = gOff + bt * N;
-            for (int t = 0; t < T; t++) ws[row + t] += ws[g + tokens[tok + t]];
+            int row = dATOff + queries[bt] * T, tok = bt * T, g = gOff + bt * N;
+            for (int t = 0; t < T; t++) dAT[row + t] += ws[g + tokens[tok + t]];
         }
-        transposeInto(ws, atOff, N, T, dA, 0);
     }
 
     /**
@@ -295,9 +308,24 @@ public class ScalarAttentionOps implements AttentionOps {
      * at src[off]. Public for the vector implementation's form 5, which transposes the same way.
      */
     public static void transposeInto(float[] src, int off, int rows, int cols, float[] out, int oOff) {
-        // Four source rows at a time: each read row streams, and each output row gets four
-        // consecutive entries per visit instead of one strided store per line.
+        // Eight source rows at a time (then four, then one): each read row streams, and each output
+        // row gets eight consecutive entries per visit instead of one strided store per line
+        // (eight measured 1.3-1.5x faster than four for the SCB shapes, 500 x 20 and 20 x 500).
         int r = 0;
+        for (; r + 7 < rows; r += 8) {
+            int s0 = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                int o = oOff + c * rows + r, s = s0 + c;
+                out[o] = src[s];
+                out[o + 1] = src[s + cols];
+                out[o + 2] = src[s + 2 * cols];
+                out[o + 3] = src[s + 3 * cols];
+                out[o + 4] = src[s + 4 * cols];
+                out[o + 5] = src[s + 5 * cols];
+                out[o + 6] = src[s + 6 * cols];
+                out[o + 7] = src[s + 7 * cols];
+            }
+        }
         for (; r + 3 < rows; r += 4) {
             int s0 = off + r * cols;
             for (int c = 0; c < cols; c++) {

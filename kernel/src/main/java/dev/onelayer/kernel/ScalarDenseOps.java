@@ -91,6 +91,26 @@ public final class ScalarDenseOps implements DenseOps {
     }
 
     @Override
+    public void axpyWide(int n, double alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] = (float) (y[yOff + i] + alpha * x[xOff + i]);
+    }
+
+    @Override
+    public void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     float beta1, float beta2, float stepSize, float invSqrtBc2, float eps) {
+        float c1 = 1f - beta1, c2 = 1f - beta2;
+        for (int i = 0; i < n; i++) {
+            float gi = g[gOff + i];
+            float mi = Math.fma(beta1, m[mOff + i], c1 * gi);
+            float vi = Math.fma(beta2, v[vOff + i], c2 * (gi * gi));
+            m[mOff + i] = mi;
+            v[vOff + i] = vi;
+            // the float sqrt as a double sqrt rounded to float: correctly rounded (53 >= 2 * 24 + 2 bits)
+            w[wOff + i] -= stepSize * mi / Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
+        }
+    }
+
+    @Override
     public void scale(int n, float alpha, float[] x, int xOff) {
         for (int i = 0; i < n; i++) x[xOff + i] *= alpha;
     }

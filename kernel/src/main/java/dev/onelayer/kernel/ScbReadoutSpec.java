@@ -44,7 +44,9 @@ public record ScbReadoutSpec(int batch, int seqLen, int vocab) {
     }
 
     public int workspaceFloats() {
-        return AttentionSpecs.floats("ScbReadoutSpec", "workspace",
-                (long) batch * vocab + Math.max((long) vocab * vocab, (long) batch * vocab + (long) seqLen * vocab) + 16);
+        // plain long arithmetic, not the varargs helper: this runs on every kernel call's validation
+        long n = (long) batch * vocab + Math.max((long) vocab * vocab, (long) batch * vocab + (long) seqLen * vocab) + 16;
+        if (n > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("ScbReadoutSpec: workspace would need more than 2^31 floats");
+        return (int) n;
     }
 }

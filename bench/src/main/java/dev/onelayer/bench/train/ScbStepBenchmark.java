@@ -7,7 +7,8 @@ import dev.onelayer.model.scb.ScbOptimizer;
 import dev.onelayer.model.scb.ScbOptimizerConfig;
 import dev.onelayer.model.scb.ScbTask;
 import dev.onelayer.model.scb.ScbTaskConfig;
-import dev.onelayer.model.scb.SoftmaxScbModel;
+import dev.onelayer.model.scb.FloatSoftmaxAdam;
+import dev.onelayer.model.scb.FloatSoftmaxScbModel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,9 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code PPPD}, {@code PPPD-vn}, {@code SGD}: {@link ScbOptimizer#step} = form-5 readout
  *       forward, squared loss, backward, online mu/pi estimates, (preconditioned) V step, simplex
  *       projections, proximal A step, as {@code ScbRun} trains;</li>
- *   <li>{@code softmax}: the reduced softmax transformer ({@link SoftmaxScbModel}, float64, plain
- *       Java) with the cross-entropy gradient and Adam (lr 0.01) as {@code SoftmaxComparisonExperiment}
- *       trains it; the Adam update below is that experiment's (a private method there).</li>
+ *   <li>{@code softmax}: the reduced softmax transformer ({@link FloatSoftmaxScbModel}, float32 on
+ *       the kernels) with the cross-entropy gradient and float32 Adam (lr 0.01, {@link FloatSoftmaxAdam})
+ *       as {@code SoftmaxComparisonExperiment} trains it.</li>
  * </ul>
  * Eight batches are drawn up front and used in turn (the cost of PPPD's projection depends a
  * little on the data and iterate). Counterpart: {@code bench/pytorch/scb_step.py}.
@@ -52,9 +53,7 @@ public class ScbStepBenchmark {
     int next;
     ScbModel model;
     ScbOptimizer optimizer;
-    SoftmaxScbModel soft;
-    double[] gV, gW, mV, sV, mW, sW;
-    int adamStep;
+    FloatSoftmaxAdam soft;
 
     @Setup
     public void setup() {
@@ -71,13 +70,7 @@ public class ScbStepBenchmark {
             case "PPPD-vn": optimizer = new ScbOptimizer(ScbOptimizerConfig.pppdVn(), N, T); break;
             case "SGD": optimizer = new ScbOptimizer(ScbOptimizerConfig.sgd(0.1), N, T); break;
             case "softmax":
-                soft = new SoftmaxScbModel(N, T);
-                gV = new double[N * N];
-                mV = new double[N * N];
-                sV = new double[N * N];
-                gW = new double[T * N];
-                mW = new double[T * N];
-                sW = new double[T * N];
+                soft = new FloatSoftmaxAdam(new FloatSoftmaxScbModel(N, T), 0.01);
                 break;
             default: throw new IllegalArgumentException("ScbStepBenchmark: unknown algorithm " + algorithm);
         }
@@ -89,21 +82,6 @@ public class ScbStepBenchmark {
     public double step() {
         ScbBatch b = batches[next];
         next = (next + 1) % POOL;
-        if (optimizer != null) return optimizer.step(model, b);
-        double loss = soft.loss(b, gV, gW);
-        adamStep++;
-        adam(soft.v, gV, mV, sV, 0.01, adamStep);
-        adam(soft.w, gW, mW, sW, 0.01, adamStep);
-        return loss;
-    }
-
-    /** Adam with bias correction (beta 0.9, 0.999, eps 1e-8), float64, as SoftmaxComparisonExperiment. */
-    private static void adam(double[] p, double[] g, double[] m, double[] s, double lr, int step) {
-        double b1 = 0.9, b2 = 0.999, c1 = 1 - Math.pow(b1, step), c2 = 1 - Math.pow(b2, step);
-        for (int i = 0; i < p.length; i++) {
-            m[i] = b1 * m[i] + (1 - b1) * g[i];
-            s[i] = b2 * s[i] + (1 - b2) * g[i] * g[i];
-            p[i] -= lr * (m[i] / c1) / (Math.sqrt(s[i] / c2) + 1e-8);
-        }
+        return optimizer != null ? optimizer.step(model, b) : soft.step(b);
     }
 }

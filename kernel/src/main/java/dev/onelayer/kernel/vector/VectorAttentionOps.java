@@ -553,6 +553,13 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
     }
 
     @Override
+    public void scbReadoutBackwardTransposed(ScbReadoutSpec sp, float[] vMat, float[] h, int hOff, int[] tokens, int[] queries,
+                                             float[] dy, float[] dV, float[] dAT, int dATOff, float[] ws) {
+        VectorScbReadout.backwardTransposed(sp.batch(), sp.seqLen(), sp.vocab(), vMat, h, hOff, tokens, queries, dy, dV,
+                dAT, dATOff, ws, sp.scratchOffset());
+    }
+
+    @Override
     public boolean indicesInRange(int[] idx, int n, int bound) {
         return VectorScbReadout.indicesInRange(idx, n, bound);
     }

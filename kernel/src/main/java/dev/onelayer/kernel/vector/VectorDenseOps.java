@@ -94,6 +94,17 @@ public final class VectorDenseOps implements DenseOps {
     }
 
     @Override
+    public void axpyWide(int n, double alpha, float[] x, int xOff, float[] y, int yOff) {
+        VectorUpdates.axpyWide(n, alpha, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                     float beta1, float beta2, float stepSize, float invSqrtBc2, float eps) {
+        VectorUpdates.adam(n, w, wOff, g, gOff, m, mOff, v, vOff, beta1, beta2, stepSize, invSqrtBc2, eps);
+    }
+
+    @Override
     public void scale(int n, float alpha, float[] x, int xOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {

@@ -65,14 +65,20 @@ public final class ScbModel {
     /** The mean batch loss, accumulated in float64. */
     public double loss(ScbBatch b) {
         float[] out = forward(b);
-        double total = 0;
-        for (int e = 0; e < b.batch; e++) {
-            for (int i = 0; i < vocab; i++) {
-                double r = (i == b.targets[e] ? 1.0 : 0.0) - out[e * vocab + i];
-                total += r * r;
-            }
+        // |e_o - y|^2 = sum_i y_i^2 - 2 y_o + 1, the squares summed in four fixed interleaved chains:
+        // one chain of B N dependent float64 adds was latency-bound (~1 us per step at B N = 1280)
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, cross = 0;
+        int n = b.batch * vocab, i = 0;
+        for (; i + 3 < n; i += 4) {
+            double y0 = out[i], y1 = out[i + 1], y2 = out[i + 2], y3 = out[i + 3];
+            s0 += y0 * y0;
+            s1 += y1 * y1;
+            s2 += y2 * y2;
+            s3 += y3 * y3;
         }
-        return 0.5 * total / b.batch;
+        for (; i < n; i++) s0 += (double) out[i] * out[i];
+        for (int e = 0; e < b.batch; e++) cross += 1 - 2.0 * out[e * vocab + b.targets[e]];
+        return 0.5 * ((s0 + s1) + (s2 + s3) + cross) / b.batch;
     }
 
     /** Writes the gradients of the mean batch loss into gV [N][N] and gA [T][N]; returns the loss. */

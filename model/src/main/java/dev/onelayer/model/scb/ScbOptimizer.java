@@ -1,5 +1,7 @@
 package dev.onelayer.model.scb;
 
+import dev.onelayer.kernel.Kernels;
+
 import java.util.Arrays;
 
 /**
@@ -80,7 +82,7 @@ public final class ScbOptimizer {
             applyInverseH(gV, n, muHat, s, m, scratchV);
             for (int i = 0; i < n * n; i++) v[i] = (float) (v[i] - etaV * scratchV[i]);
         } else {
-            for (int i = 0; i < n * n; i++) v[i] = (float) (v[i] - etaV * gV[i]);
+            Kernels.axpyWide(n * n, -etaV, gV, 0, v, 0); // v = (float) (v - etaV gV), in float64
         }
         if (cfg.simplexV()) SimplexColumns.project(v, n, n, scratch);
 
@@ -90,8 +92,8 @@ public final class ScbOptimizer {
         if (cfg.lambda() > 0 || cfg.simplexA()) {
             proximalStepA(a, cfg.lambda() > 0 ? etaA * cfg.lambda() : -1);
         } else if (!cfg.divideByPi()) {
-            double step = stepA[0]; // the same for every column: one flat loop C2 can vectorize
-            for (int i = 0; i < t * n; i++) a[i] = (float) (a[i] - step * gA[i]);
+            // the same step for every column: one flat float64 update, a = (float) (a - step gA)
+            Kernels.axpyWide(t * n, -stepA[0], gA, 0, a, 0);
         } else {
             for (int p = 0, i = 0; p < t; p++) {
                 for (int k = 0; k < n; k++, i++) a[i] = (float) (a[i] - stepA[k] * gA[i]);

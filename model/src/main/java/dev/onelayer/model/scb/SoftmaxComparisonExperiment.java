@@ -4,8 +4,9 @@ import dev.onelayer.model.core.Rng;
 
 /**
  * Experiment 4: softmax vs linear on the same SCB task (scb.md 4, main figure p.9). The linear model
- * is trained by PPPD, the softmax model ({@link SoftmaxScbModel}, zero init = uniform attention and
- * prediction) by Adam on the cross-entropy, both on fresh batches of the same data stream. Reported:
+ * is trained by PPPD, the softmax model ({@link FloatSoftmaxScbModel}, float32 on the kernels, zero
+ * init = uniform attention and prediction) by Adam on the cross-entropy ({@link FloatSoftmaxAdam}),
+ * both on fresh batches of the same data stream. Reported:
  * the attention maps (A; softmax(W e_k)) and value maps (V; softmax(V e_j)) for heatmaps, their
  * Frobenius distances to A* and P, and loss curves in common units, the squared loss of the predicted
  * distribution {@code 1/2 |e_{x_o} - p_hat|^2}: exact population value for the linear model, mean over a
@@ -60,16 +61,15 @@ public final class SoftmaxComparisonExperiment {
         int n = task.vocab(), t = task.seqLen();
         ScbModel lin = new ScbModel(n, t).uniform();
         ScbOptimizer pppd = new ScbOptimizer(ScbOptimizerConfig.pppd(), n, t);
-        SoftmaxScbModel soft = new SoftmaxScbModel(n, t);
-        double[] gV = new double[n * n], gW = new double[t * n];
-        double[] mV = new double[n * n], sV = new double[n * n], mW = new double[t * n], sW = new double[t * n];
+        FloatSoftmaxScbModel soft = new FloatSoftmaxScbModel(n, t);
+        FloatSoftmaxAdam adam = new FloatSoftmaxAdam(soft, c.lr());
         ScbBatch b = new ScbBatch(c.batch(), t), eval = new ScbBatch(c.evalSize(), t);
         task.sample(Rng.stream(c.seed(), Rng.EVAL), eval);
         Rng data = Rng.stream(c.seed(), Rng.DATA);
         int cap = (int) (c.budget() / c.evalEvery()) + 3;
         long[] s = new long[cap];
         double[] ls = new double[cap], ss = new double[cap], ce = new double[cap];
-        int k = 0, step = 0;
+        int k = 0;
         long seen = 0, next = 0;
         while (true) {
             if (seen >= next || seen + c.batch() > c.budget()) {
@@ -84,10 +84,7 @@ public final class SoftmaxComparisonExperiment {
             if (seen + c.batch() > c.budget()) break;
             task.sample(data, b);
             pppd.step(lin, b);
-            soft.loss(b, gV, gW);
-            step++;
-            adam(soft.v, gV, mV, sV, c.lr(), step);
-            adam(soft.w, gW, mW, sW, c.lr(), step);
+            adam.step(b);
             seen += c.batch();
         }
         double[] linA = toDouble(lin.a), linV = toDouble(lin.v), sA = soft.attentionMap(), sVm = soft.valueMap();
@@ -98,38 +95,18 @@ public final class SoftmaxComparisonExperiment {
                 ScbMetrics.supportMatches(task, sA), CLAIM);
     }
 
-    private static double squaredLoss(SoftmaxScbModel m, ScbBatch b) {
-        int n = m.vocab, t = m.seqLen;
+    /** Mean of {@code 1/2 |e_{x_o} - softmax(z)|^2} over the batch, accumulated in float64. */
+    private static double squaredLoss(FloatSoftmaxScbModel m, ScbBatch b) {
+        int n = m.vocab;
+        float[] p = m.predict(b);
         double total = 0;
-        double[] h = new double[n], z = new double[n];
         for (int e = 0; e < b.batch; e++) {
-            double[] alpha = m.attention(b.queries[e]);
-            java.util.Arrays.fill(h, 0);
-            for (int p = 0; p < t; p++) h[b.tokens[e * t + p]] += alpha[p];
-            double max = Double.NEGATIVE_INFINITY, sum = 0;
             for (int i = 0; i < n; i++) {
-                double acc = 0;
-                for (int j = 0; j < n; j++) acc += m.v[i * n + j] * h[j];
-                z[i] = acc;
-                max = Math.max(max, acc);
-            }
-            for (int i = 0; i < n; i++) sum += Math.exp(z[i] - max);
-            for (int i = 0; i < n; i++) {
-                double d = (i == b.targets[e] ? 1 : 0) - Math.exp(z[i] - max) / sum;
+                double d = (i == b.targets[e] ? 1 : 0) - (double) p[e * n + i];
                 total += 0.5 * d * d;
             }
         }
         return total / b.batch;
-    }
-
-    /** Adam (Kingma and Ba 2015) with bias correction. */
-    private static void adam(double[] p, double[] g, double[] m, double[] s, double lr, int step) {
-        double b1 = 0.9, b2 = 0.999, c1 = 1 - Math.pow(b1, step), c2 = 1 - Math.pow(b2, step);
-        for (int i = 0; i < p.length; i++) {
-            m[i] = b1 * m[i] + (1 - b1) * g[i];
-            s[i] = b2 * s[i] + (1 - b2) * g[i] * g[i];
-            p[i] -= lr * (m[i] / c1) / (Math.sqrt(s[i] / c2) + 1e-8);
-        }
     }
 
     private static double[] toDouble(float[] x) {

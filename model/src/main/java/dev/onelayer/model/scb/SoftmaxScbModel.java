@@ -9,7 +9,8 @@ package dev.onelayer.model.scb;
  * </pre>
  * with V (N x N) a logit table. Its learned attention {@code softmax(W e_k)} is compared with A*, and
  * the prediction read from a single token j, {@code softmax(V e_j)}, with P's column j. Plain float64
- * Java (small dense model; not a kernel path).
+ * Java: the reference of {@link FloatSoftmaxScbModel} (float32 on the kernels), which experiment 4
+ * trains and which is tested against this one.
  *
  * <p>{@link #loss} keeps scratch buffers, so one model is not for concurrent use.
  */

@@ -29,8 +29,12 @@
  *       {@code onelayer scb recovery|plateau|transfer|softmax}; measured results: docs/results-scb.md.</li>
  *   <li>{@link dev.onelayer.model.scb.GeneralLinearTransformer}: the general one-layer linear transformer
  *       (one-hot token + position embeddings, merged W_KQ, W_PV) and its embedding of (V, A), tested to give
- *       the same predictions and gradients. {@link dev.onelayer.model.scb.SoftmaxScbModel}: the softmax
- *       counterpart.</li>
+ *       the same predictions and gradients. {@link dev.onelayer.model.scb.FloatSoftmaxScbModel}: the softmax
+ *       counterpart in float32 on the kernels (W kept transposed; the form-5 gather with A^T = the
+ *       attention, {@code Kernels.softmaxRows}/{@code softmaxRowsBackward}), trained by
+ *       {@link dev.onelayer.model.scb.FloatSoftmaxAdam} (float32 {@code Kernels.adam}) in experiment 4;
+ *       {@link dev.onelayer.model.scb.SoftmaxScbModel} is its float64 reference (finite-difference tested,
+ *       and the float32 model is tested against it).</li>
  * </ul>
  *
  * <h2>Choices the notes leave open (README material)</h2>
@@ -80,7 +84,7 @@
  *   <li><b>General linear transformer</b>: query at position T, attends to the T context positions only
  *       (not to itself); reduced form = only the position-by-query-token block of W_KQ and the token block of W_PV.</li>
  *   <li><b>Softmax model</b> [R]: the same reduction with softmax over positions of a score table W (T x N),
- *       logits z = V X softmax(W e_k), cross-entropy; zero init; Adam (0.9, 0.999, 1e-8) at lr 0.01 on the
+ *       logits z = V X softmax(W e_k), cross-entropy; zero init; float32 Adam (0.9, 0.999, 1e-8) at lr 0.01 on the
  *       same batches as the linear PPPD run; compared through softmax(W e_k) against A* and softmax(V e_j)
  *       against P's column j (the latter cannot reach exact zeros, so its distance to P stays large).</li>
  *   <li><b>Seeds</b>: seed i draws the task (streams "task/P", "task/A") and the data (stream "data");

@@ -64,6 +64,19 @@ class AttentionFacadeTest {
                 new float[4], v16, new float[12], sws));
         throwsNaming("ws", () -> Attention.scbReadoutBackwardFromHidden(scb, new float[16], hid, ok, new int[] {0},
                 new float[4], new float[16], new float[12], new float[3]));
+        // the transposed entry points: A^T and dA^T are [N][T]
+        throwsNaming("A^T [N=4][T=3]", () -> Attention.scbHiddenTransposed(scb, new float[11], ok, new int[] {0}, hid));
+        throwsNaming("tokens[1]=4", () -> Attention.scbHiddenTransposed(scb, new float[12], new int[] {0, 4, 1}, new int[] {0}, hid));
+        float[] f12 = new float[12];
+        throwsNaming("output hidden and A^T", () -> Attention.scbHiddenTransposed(scb, f12, ok, new int[] {0}, f12));
+        throwsNaming("output y and hidden", () -> Attention.scbReadoutFromHidden(scb, new float[16], hid, hid, sws));
+        throwsNaming("ws", () -> Attention.scbReadoutFromHidden(scb, new float[16], hid, y, new float[3]));
+        throwsNaming("dA^T", () -> Attention.scbReadoutBackwardTransposed(scb, new float[16], hid, ok, new int[] {0},
+                new float[4], new float[16], new float[11], sws));
+        throwsNaming("queries[0]=9", () -> Attention.scbReadoutBackwardTransposed(scb, new float[16], hid, ok, new int[] {9},
+                new float[4], new float[16], new float[12], sws));
+        throwsNaming("output dA^T and ws", () -> Attention.scbReadoutBackwardTransposed(scb, new float[16], hid, ok, new int[] {0},
+                new float[4], new float[16], sws, sws));
     }
 
     /** Form 3: input gradients all null or all given; complex buffers named with their [re,im] layout. */

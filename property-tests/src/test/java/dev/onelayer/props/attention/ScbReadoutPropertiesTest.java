@@ -87,6 +87,57 @@ class ScbReadoutPropertiesTest {
         }
     }
 
+    /**
+     * The entry points with A given transposed and dA returned transposed (the softmax model's
+     * path) run the same sums in the same order as {@link #hiddenPathMatchesFloat64Reference}'s, so
+     * they must give its bits exactly (that path is checked against float64 there); at offsets
+     * into larger arrays, which they must not write outside of.
+     */
+    @Test
+    void transposedPathGivesTheSameBits() {
+        for (AttentionOps ops : AttentionImpls.all()) {
+            Harness.forAll("scb-transposed/" + ops.name(), 100, g -> new int[] {g.dim(0, 70), g.dim(0, 130), g.dim(1, 40), g.dim(0, 9)}, (d, g) -> {
+                if (d[2] == 0) return;  // shrinking may reach N = 0, where no token index exists
+                ScbReadoutSpec sp = new ScbReadoutSpec(d[0], d[1], d[2]);
+                int B = sp.batch(), T = sp.seqLen(), N = sp.vocab(), off = d[3];
+                float[] vMat = g.array(N * N), aMat = g.array(T * N), dy = g.array(B * N);
+                int[] x = tokens(g, B * T, N), qs = tokens(g, B, N);
+                float[] ws = new float[sp.workspaceFloats()];
+                float[] h = new float[sp.hiddenFloats()];
+                ops.scbHidden(sp, aMat, x, qs, h, 0, ws);
+                float[] aT = new float[off + N * T + 5];
+                Arrays.fill(aT, Float.NaN);
+                for (int t = 0; t < T; t++) {
+                    for (int k = 0; k < N; k++) aT[off + k * T + t] = aMat[t * N + k];
+                }
+                float[] h2 = new float[off + sp.hiddenFloats() + 5];
+                Arrays.fill(h2, -7f);
+                ops.scbHiddenTransposed(sp, aT, off, x, qs, h2, off);
+                String name = ops.name() + " " + sp + " offset " + off;
+                for (int i = 0; i < h2.length; i++) {
+                    float want = i >= off && i < off + h.length ? h[i - off] : -7f;
+                    same(name + " h[" + i + "]", h2[i], want);
+                }
+                float[] dV = new float[N * N], dA = new float[T * N];
+                ops.scbReadoutBackwardFromHidden(sp, vMat, h, 0, x, qs, dy, dV, dA, ws);
+                float[] dV2 = new float[N * N], dAT = new float[off + N * T + 5];
+                Arrays.fill(dAT, -7f);
+                Arrays.fill(ws, Float.NaN);
+                ops.scbReadoutBackwardTransposed(sp, vMat, h, 0, x, qs, dy, dV2, dAT, off, ws);
+                for (int i = 0; i < N * N; i++) same(name + " dV[" + i + "]", dV2[i], dV[i]);
+                for (int i = 0; i < dAT.length; i++) {
+                    int r = i - off;
+                    float want = r >= 0 && r < N * T ? dA[(r % T) * N + r / T] : -7f;
+                    same(name + " dA^T[" + i + "]", dAT[i], want);
+                }
+            });
+        }
+    }
+
+    private static void same(String what, float got, float want) {
+        if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(want)) throw new AssertionError(what + ": got " + got + ", want " + want);
+    }
+
     /** The token validation: true exactly when every index is in [0, bound), whatever lane the bad one falls in. */
     @Test
     void indicesInRangeFindsEveryOutlier() {
