@@ -32,7 +32,7 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         AttentionSpecs.floats(k, "tokens", batch, seqLen, d, complex ? 2 : 1);
         AttentionSpecs.floats(k, "P", seqLen, seqLen);
         AttentionSpecs.floats(k, "a", heads, d);
-        AttentionSpecs.floats(k, "workspace", 1, workspaceLong(seqLen, d, complex));
+        AttentionSpecs.floats(k, "workspace", 1, workspaceLong(batch, seqLen, d, complex));
     }
 
     /** A real spec. */
@@ -139,15 +139,40 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
         return tileOffset() + 4 * keyLd();
     }
 
-    private static long workspaceLong(int seqLen, int d, boolean complex) {
+    private static long workspaceLong(int batch, int seqLen, int d, boolean complex) {
         long ld = ((long) (complex ? 2 : 1) * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
         long tp = ((long) seqLen + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
         long kv = (2L * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
         long w = (complex ? 2L : 1L) * d;
-        long n = (complex ? 2L : 1L) * d * d;
-        long perSequence = kv + 4L * seqLen * ld + n * tp + 4L * tp + 2L * w * tp + 16;
-        long lanes = kv + (long) LANE_GROUP * (7L * seqLen * w + 3L * seqLen * n + 4L * n + (long) seqLen * seqLen + n);
-        return Math.max(perSequence, lanes);
+        long perSequence = kv + 4L * seqLen * ld + outer(d, complex) * tp + 4L * tp + 2L * w * tp + 16;
+        return laneLayout(batch, seqLen, d, complex) ? Math.max(perSequence, laneLong(seqLen, d, complex)) : perSequence;
+    }
+
+    /** Floats up to the end of the lane layout: C and dC, then per lane [T][width] x 7, [T][outer] x 3, [4][outer], [T][T], [outer]. */
+    private static long laneLong(int seqLen, int d, boolean complex) {
+        long kv = (2L * d * d + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+        long w = (complex ? 2L : 1L) * d, n = outer(d, complex);
+        return kv + (long) LANE_GROUP * (7L * seqLen * w + 3L * seqLen * n + 4L * n + (long) seqLen * seqLen + n);
+    }
+
+    private static long outer(int d, boolean complex) {
+        return (complex ? 2L : 1L) * d * d;
+    }
+
+    /**
+     * Whether the workspace also holds the lane layout: batches of at least {@link #LANE_MIN_BATCH}
+     * sequences whose layout fits in an array. Why not always: its per-lane dP is [T][T][group], 16
+     * times P, so a single long sequence (T = 4096) would need a 1 GiB workspace for lanes it never
+     * uses, and T past about 11 600 would not fit in an array at all; without it an implementation
+     * runs sequence by sequence.
+     */
+    private static boolean laneLayout(int batch, int seqLen, int d, boolean complex) {
+        return batch >= LANE_MIN_BATCH && laneLong(seqLen, d, complex) <= Integer.MAX_VALUE - 16;
+    }
+
+    /** Whether {@link #workspaceFloats} includes the lane layout (see {@link #LANE_GROUP}). */
+    public boolean laneLayout() {
+        return laneLayout(batch, seqLen, d, complex);
     }
 
     /**
@@ -156,14 +181,18 @@ public record PositionalAttentionSpec(int batch, int heads, int seqLen, int d, i
      */
     public static final int LANE_GROUP = ROW_ALIGN;
 
+    /** Fewest sequences for which the workspace holds the lane layout: a quarter of a full group (with fewer, most lanes would be empty). */
+    public static final int LANE_MIN_BATCH = LANE_GROUP / 4;
+
     /**
-     * Scratch floats after C and dC (d x d), for the larger of two layouts. Sequence by sequence: the outer products KV, M, dM, dKV ([T][outerLd]), a transposed KV
-     * ([outer][keyLd]), a tile of four [keyLd] rows and transposed k, v ([width][keyLd]). Lanes across a group of up to
-     * {@link #LANE_GROUP} sequences: q, k, v, dOut, out (or dq), dk, dv ([T][width][group]), KV, dM,
-     * dKV ([T][outer][group]), a block of four rows of M, per-lane dP ([T][T][group]) and dC
-     * ([outer][group]).
+     * Scratch floats after C and dC (d x d), for the larger of two layouts. Sequence by sequence: the
+     * outer products KV, M, dM, dKV ([T][outerLd]), a transposed KV ([outer][keyLd]), a tile of four
+     * [keyLd] rows and transposed k, v ([width][keyLd]). Lanes across a group of up to
+     * {@link #LANE_GROUP} sequences, only when {@link #laneLayout()}: q, k, v, dOut, out (or dq), dk,
+     * dv ([T][width][group]), KV, dM, dKV ([T][outer][group]), a block of four rows of M, per-lane dP
+     * ([T][T][group]) and dC ([outer][group]).
      */
     public int workspaceFloats() {
-        return (int) workspaceLong(seqLen, d, complex);
+        return (int) workspaceLong(batch, seqLen, d, complex);
     }
 }

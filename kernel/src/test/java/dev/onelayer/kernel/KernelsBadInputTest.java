@@ -126,6 +126,22 @@ class KernelsBadInputTest {
         rejects("axpy", () -> Kernels.axpy(4, 1, shared, 0, shared, 2), "output y overlaps input x");
         rejects("axpy", () -> Kernels.axpy(4, 1, shared, 3, shared, 0), "output y overlaps input x");
         Kernels.axpy(4, 1, shared, 2, shared, 2);
+        rejects("axpyWide", () -> Kernels.axpyWide(-1, 1, f(3), 0, f(3), 0), "n=-1");
+        rejects("axpyWide", () -> Kernels.axpyWide(4, 1, f(3), 0, f(4), 0), "x", "4 floats");
+        rejects("axpyWide", () -> Kernels.axpyWide(4, 1, f(4), 0, null, 0), "y", "null");
+        rejects("axpyWide", () -> Kernels.axpyWide(4, 1, f(4), 0, f(4), -1), "y", "offset -1");
+        // y = x in place is allowed; a shifted view would make y depend on the vector width
+        rejects("axpyWide", () -> Kernels.axpyWide(4, 1, shared, 0, shared, 2), "output y overlaps input x");
+        Kernels.axpyWide(4, 1, shared, 2, shared, 2);
+        rejects("adam", () -> Kernels.adam(-1, f(3), 0, f(3), 0, f(3), 0, f(3), 0, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "n=-1");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(3), 0, f(4), 0, f(4), 0, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "g", "4 floats");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, null, 0, f(4), 0, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "m", "null");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 1, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "v", "offset 1");
+        float[] all = f(16);
+        rejects("adam", () -> Kernels.adam(4, all, 0, all, 2, f(4), 0, f(4), 0, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "output w overlaps input g");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, all, 0, all, 3, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "output m overlaps input v");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, all, 0, f(4), 0, all, 0, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "output v overlaps input g");
+        Kernels.adam(4, all, 0, all, 4, all, 8, all, 12, 0.9f, 0.999f, 1e-3f, 1, 1e-8f); // disjoint views of one array
         rejects("scale", () -> Kernels.scale(-1, 2, f(3), 0), "n=-1");
         rejects("scale", () -> Kernels.scale(4, 2, f(3), 0), "x");
         rejects("scale", () -> Kernels.scale(1, 2, null, 0), "x", "null");

@@ -76,13 +76,14 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
     }
 
     /**
-     * At least a quarter of a vector's worth of sequences: the lanes across sequences
+     * At least a quarter of a vector's worth of sequences, when the spec's workspace holds the lane
+     * layout ({@link PositionalAttentionSpec#laneLayout()}): the lanes across sequences
      * ({@link VectorPositionalLanes}); fewer would leave most lanes empty, and run the loop over
      * sequences with the methods here.
      */
     @Override
     public PositionalOuter.Batched batched(PositionalAttentionSpec sp) {
-        boolean lanes = VectorPositionalLanes.SUPPORTED && sp.batch() >= Math.max(1, L / 4);
+        boolean lanes = VectorPositionalLanes.SUPPORTED && sp.laneLayout() && sp.batch() >= Math.max(1, L / 4);
         return lanes ? VectorPositionalLanes.INSTANCE : null;
     }
 
