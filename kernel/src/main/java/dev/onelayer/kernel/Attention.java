@@ -296,7 +296,13 @@ public final class Attention {
      */
     public static void scbReadoutBackwardFromHidden(ScbReadoutSpec s, float[] vMat, float[] hidden, int[] tokens, int[] queries,
                                                     float[] dy, float[] dV, float[] dA, float[] ws) {
-        String n = "scbReadoutBackwardFromHidden";
+        backwardFromHiddenArgs("scbReadoutBackwardFromHidden", s, vMat, hidden, tokens, queries, dy, dV, "dA", dA, "[T][N]", ws);
+        IMPL.scbReadoutBackwardFromHidden(s, vMat, hidden, 0, tokens, queries, dy, dV, dA, ws);
+    }
+
+    /** The checks of the two backward-from-hidden entry points; the A gradient is dA [T][N] or dA^T [N][T] (same size). */
+    private static void backwardFromHiddenArgs(String n, ScbReadoutSpec s, float[] vMat, float[] hidden, int[] tokens, int[] queries,
+                                               float[] dy, float[] dV, String aName, float[] dA, String aShape, float[] ws) {
         spec(n, s);
         int N = s.vocab();
         matrix(n, "V", vMat, N, N, "N", "N");
@@ -305,21 +311,20 @@ public final class Attention {
         scbTokens(n, s, tokens, queries);
         buffer(n, "dy", dy, s.batch() * N, "[B][N]");
         buffer(n, "dV", dV, N * N, "[N][N]");
-        buffer(n, "dA", dA, s.seqLen() * N, "[T][N]");
+        buffer(n, aName, dA, s.seqLen() * N, aShape);
         // the pairs of outputsDistinct(dV, dA, ws | V, hidden, dy), spelled out: no varargs arrays per step
-        notSame(n, "dV", dV, "dA", dA);
+        notSame(n, "dV", dV, aName, dA);
         notSame(n, "dV", dV, "ws", ws);
         notSame(n, "dV", dV, "V", vMat);
         notSame(n, "dV", dV, "hidden", hidden);
         notSame(n, "dV", dV, "dy", dy);
-        notSame(n, "dA", dA, "ws", ws);
-        notSame(n, "dA", dA, "V", vMat);
-        notSame(n, "dA", dA, "hidden", hidden);
-        notSame(n, "dA", dA, "dy", dy);
+        notSame(n, aName, dA, "ws", ws);
+        notSame(n, aName, dA, "V", vMat);
+        notSame(n, aName, dA, "hidden", hidden);
+        notSame(n, aName, dA, "dy", dy);
         notSame(n, "ws", ws, "V", vMat);
         notSame(n, "ws", ws, "hidden", hidden);
         notSame(n, "ws", ws, "dy", dy);
-        IMPL.scbReadoutBackwardFromHidden(s, vMat, hidden, 0, tokens, queries, dy, dV, dA, ws);
     }
 
     /**
@@ -359,28 +364,7 @@ public final class Attention {
      */
     public static void scbReadoutBackwardTransposed(ScbReadoutSpec s, float[] vMat, float[] hidden, int[] tokens, int[] queries,
                                                     float[] dy, float[] dV, float[] dAT, float[] ws) {
-        String n = "scbReadoutBackwardTransposed";
-        spec(n, s);
-        int N = s.vocab();
-        matrix(n, "V", vMat, N, N, "N", "N");
-        buffer(n, "hidden", hidden, s.hiddenFloats(), "[B][N]");
-        buffer(n, "ws", ws, s.workspaceFloats(), "(workspace)");
-        scbTokens(n, s, tokens, queries);
-        buffer(n, "dy", dy, s.batch() * N, "[B][N]");
-        buffer(n, "dV", dV, N * N, "[N][N]");
-        buffer(n, "dA^T", dAT, N * s.seqLen(), "[N][T]");
-        notSame(n, "dV", dV, "dA^T", dAT);
-        notSame(n, "dV", dV, "ws", ws);
-        notSame(n, "dV", dV, "V", vMat);
-        notSame(n, "dV", dV, "hidden", hidden);
-        notSame(n, "dV", dV, "dy", dy);
-        notSame(n, "dA^T", dAT, "ws", ws);
-        notSame(n, "dA^T", dAT, "V", vMat);
-        notSame(n, "dA^T", dAT, "hidden", hidden);
-        notSame(n, "dA^T", dAT, "dy", dy);
-        notSame(n, "ws", ws, "V", vMat);
-        notSame(n, "ws", ws, "hidden", hidden);
-        notSame(n, "ws", ws, "dy", dy);
+        backwardFromHiddenArgs("scbReadoutBackwardTransposed", s, vMat, hidden, tokens, queries, dy, dV, "dA^T", dAT, "[N][T]", ws);
         IMPL.scbReadoutBackwardTransposed(s, vMat, hidden, 0, tokens, queries, dy, dV, dAT, 0, ws);
     }
 }

@@ -43,6 +43,11 @@ public record ScbReadoutSpec(int batch, int seqLen, int vocab) {
         return batch * vocab;
     }
 
+    /**
+     * Floats of {@code ws} for every form-5 call (the facade requires this many): the hidden H [B][N],
+     * then from {@link #scratchOffset()} the larger of the transposed V [N][N] (forward) and G [B][N]
+     * with the transposed dA [N][T] (backward; A^T of the gather fits in it too), plus 16.
+     */
     public int workspaceFloats() {
         // plain long arithmetic, not the varargs helper: this runs on every kernel call's validation
         long n = (long) batch * vocab + Math.max((long) vocab * vocab, (long) batch * vocab + (long) seqLen * vocab) + 16;
