@@ -25,7 +25,9 @@ import java.util.Arrays;
  * ({@link Batched}: the vector implementation puts a group of sequences in the lanes, so the
  * O(T d^2) loops above are lane-wise too). Rows in the workspace are
  * {@code spec.outerLd()} floats apart with zero padding, so a vector implementation runs whole
- * vectors with no tail. Sums over the batch (dP, dC) run in batch order: same bits on every call.
+ * vectors with no tail. Sums over the batch (dP, dC) run in an order fixed by the batch alone
+ * (batch order; with the lanes across sequences, per lane in batch order, then the lanes in a fixed
+ * order): same bits on every call.
  */
 public final class PositionalOuter {
 
@@ -98,7 +100,8 @@ public final class PositionalOuter {
      * across sequences). {@link PositionalOuter#forward} and {@link PositionalOuter#backward} check
      * the arguments, zero the outputs, handle empty shapes, write C at {@code cOff} and zero dC at
      * {@code dcOff}, and turn dC into da, db; an implementation does the rest. The workspace from
-     * {@code laneOff} on is its own (see {@link PositionalAttentionSpec#workspaceFloats}).
+     * {@code laneOff} on is its own (see {@link PositionalAttentionSpec#workspaceFloats}): the lane
+     * layout is there only when {@link PositionalAttentionSpec#laneLayout()}.
      */
     public interface Batched {
 
