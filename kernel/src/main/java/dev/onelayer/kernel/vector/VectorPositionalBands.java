@@ -265,12 +265,7 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
 
     @Override
     public void rows(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff) {
-        rows(sp, p, ws, xOff, yOff, sp.outerLd());
-    }
-
-    /** {@link #rows} on rows {@code ld} floats apart ({@code ld} a multiple of the lane count). */
-    static void rows(PositionalAttentionSpec sp, float[] p, float[] ws, int xOff, int yOff, int ld) {
-        int T = sp.seqLen();
+        int T = sp.seqLen(), ld = sp.outerLd();
         int t = 0;
         for (; t + 4 <= T; t += 4) {
             int h0 = sp.last(t), h1 = sp.last(t + 1), h2 = sp.last(t + 2), h3 = sp.last(t + 3);
