@@ -48,6 +48,8 @@ public final class FloatSoftmaxScbModel {
 
     private void ensure(ScbBatch b) {
         if (b == null || b.seqLen != seqLen) throw new IllegalArgumentException("FloatSoftmaxScbModel: batch T does not match T=" + seqLen);
+        // the loss indexes the softmax rows by the target (tokens and queries are checked by the kernels)
+        ScbBatch.checkTargets("FloatSoftmaxScbModel", b, vocab);
         if (spec == null || spec.batch() != b.batch) {
             spec = new ScbReadoutSpec(b.batch, seqLen, vocab);
             hidden = new float[spec.hiddenFloats()];

@@ -22,4 +22,13 @@ public final class ScbBatch {
         targets = new int[batch];
         positions = new int[batch];
     }
+
+    /** Requires every target in [0, vocab): a model reading y_b at the target would otherwise read another example's entry. */
+    static void checkTargets(String model, ScbBatch b, int vocab) {
+        for (int e = 0; e < b.batch; e++) {
+            if (b.targets[e] < 0 || b.targets[e] >= vocab) {
+                throw new IllegalArgumentException(model + ": targets[" + e + "]=" + b.targets[e] + " is outside [0, N=" + vocab + ")");
+            }
+        }
+    }
 }

@@ -52,6 +52,8 @@ public final class ScbModel {
     private void check(ScbBatch b) {
         if (b == null) throw new IllegalArgumentException("ScbModel: batch is null");
         if (b.seqLen != seqLen) throw new IllegalArgumentException("ScbModel: batch T=" + b.seqLen + " but model T=" + seqLen);
+        // the loss indexes y_b by the target (tokens and queries are checked by the kernels)
+        ScbBatch.checkTargets("ScbModel", b, vocab);
     }
 
     /** Predictions y_hat [B][N] (a view into an internal buffer, valid until the next call). */

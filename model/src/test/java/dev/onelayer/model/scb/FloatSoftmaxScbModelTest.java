@@ -85,6 +85,19 @@ class FloatSoftmaxScbModelTest {
         assertTrue(java.util.Arrays.equals(finalW[0], finalW[1]), "same seed, same bits");
     }
 
+    /** A target outside [0, N) is rejected by name: the loss indexes the softmax row of example e by it. */
+    @Test
+    void targetOutsideTheVocabularyIsRejected() {
+        FloatSoftmaxScbModel m = new FloatSoftmaxScbModel(4, 3);
+        ScbBatch b = new ScbBatch(3, 3);
+        b.targets[2] = -1;
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> m.loss(b, new float[16], new float[12]));
+        assertTrue(e.getMessage().contains("targets[2]=-1"), e.getMessage());
+        b.targets[2] = 4;
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.loss(b, null, null));
+    }
+
     private static double maxAbs(double[] x) {
         double m = 0;
         for (double v : x) m = Math.max(m, Math.abs(v));

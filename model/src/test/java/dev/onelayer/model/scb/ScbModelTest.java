@@ -126,4 +126,17 @@ class ScbModelTest {
             }
         }
     }
+
+    /** A target outside [0, N) is rejected by name: the loss reads y_b at the target, which would be another example's entry. */
+    @Test
+    void targetOutsideTheVocabularyIsRejected() {
+        ScbModel m = new ScbModel(5, 3).uniform();
+        ScbBatch b = new ScbBatch(2, 3);
+        b.targets[0] = 5;
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.loss(b));
+        assertTrue(e.getMessage().contains("targets[0]=5"), e.getMessage());
+        b.targets[0] = 0;
+        b.targets[1] = -1;
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> m.gradient(b, new float[25], new float[15]));
+    }
 }
