@@ -26,7 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The prefix-state form (O(T dk dv)) keeps its states in the layouts where every update is an
  * axpy over a row of length dk or dv. The positional form (form 3) runs through the key-value
  * outer products ({@link PositionalOuter}): batches of at least L/4 sequences with the lanes across
- * sequences ({@link VectorPositionalLanes}), smaller ones sequence by sequence with the banded
+ * sequences ({@link VectorPositionalLanes}) when the spec's workspace holds their layout
+ * ({@code PositionalAttentionSpec.laneLayout()}), others sequence by sequence with the banded
  * products in {@link VectorPositionalBands}.
  * The SCB readout (form 5) is in {@link VectorScbReadout} (its token scatter-add into N bins stays scalar).
  *
