@@ -19,6 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the keys s over the transposed KV, so each dP entry is an FMA chain over the outer-product index
  * in order, with no horizontal sum; lanes past a row's band are computed and dropped.
  *
+ * <p>These run sequence by sequence: batches of L/4 sequences or more whose workspace holds the
+ * lane layout go to {@link VectorPositionalLanes} instead ({@link #batched}).
+ *
  * <p>Needs the lane count to divide {@link PositionalAttentionSpec#ROW_ALIGN}; otherwise
  * {@link #SUPPORTED} is false and the caller uses the scalar products.
  */
