@@ -34,7 +34,7 @@ public final class GeneralLinearTransformer {
     public static GeneralLinearTransformer fromReduced(ScbModel m) {
         GeneralLinearTransformer g = new GeneralLinearTransformer(m.vocab, m.seqLen);
         int n = m.vocab, d = g.dim;
-        for (int t = 0; t < m.seqLen; t++) for (int k = 0; k < n; k++) g.wKQ[(n + t) * d + k] = m.a[t * n + k];
+        for (int t = 0; t < m.seqLen; t++) for (int k = 0; k < n; k++) g.wKQ[(n + t) * d + k] = m.a(t, k);
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) g.wPV[i * d + j] = m.v[i * n + j];
         return g;
     }

@@ -39,7 +39,7 @@ public final class PlateauStats {
     /** The loss level at which {@code fraction} of the gap between the uniform start and L* is closed. */
     public static double targetLoss(ScbTask task, double fraction) {
         ScbModel start = new ScbModel(task.vocab(), task.seqLen()).uniform();
-        double l0 = ScbPopulation.loss(task, start.v, start.a), lStar = ScbPopulation.optimalLoss(task);
+        double l0 = ScbPopulation.loss(task, start), lStar = ScbPopulation.optimalLoss(task);
         return lStar + (1 - fraction) * (l0 - lStar);
     }
 }

@@ -14,8 +14,9 @@ public final class ScbMetrics {
 
     /** The gauge c = mean_k 1^T a_k. */
     public static double gauge(ScbModel m) {
+        // summed in A's row order (position-major), the order of the reports so far
         double s = 0;
-        for (float x : m.a) s += x;
+        for (int p = 0; p < m.seqLen; p++) for (int k = 0; k < m.vocab; k++) s += m.a(p, k);
         return s / m.vocab;
     }
 
@@ -38,7 +39,7 @@ public final class ScbMetrics {
         int n = task.vocab();
         for (int p = 0; p < task.seqLen(); p++) {
             for (int k = 0; k < n; k++) {
-                double d = m.a[p * n + k] / c - task.aStar(p, k);
+                double d = m.a(p, k) / c - task.aStar(p, k);
                 acc += d * d;
             }
         }

@@ -7,19 +7,26 @@ import java.util.Arrays;
 
 /**
  * The reduced one-layer linear transformer of scb.md 2: {@code y_hat = V X A e_k} with V (N x N,
- * row-major; column j is the prediction read from token j) and A (T x N, row-major; column k is the
- * attention of query token k over positions). Forward and backward run through the kernel's form-5
- * readout, which gathers from token indices instead of forming the one-hot X.
+ * row-major; column j is the prediction read from token j) and A (T x N; column k is the attention
+ * of query token k over positions). A is stored transposed, {@code aT} [N][T] with
+ * {@code aT[k*T + t] = A[t][k]}: example b reads column q_b of A, which is then a contiguous row, so
+ * the kernel's form-5 gathers (from token indices instead of forming the one-hot X) take A^T and
+ * return dA^T directly, without a transpose each way per step; and the optimisers' per-column
+ * proximal step and simplex projection walk contiguous memory. {@link #a(int, int)} and
+ * {@link #attention()} give A in the paper's orientation.
  *
  * <p>The batch loss is the mean squared loss {@code 1/B sum_b 1/2 |e_{x_o,b} - y_hat_b|^2}; its
  * gradients are {@code G_V = 1/B sum_b (y_hat_b - e_b) h_b^T} with {@code h_b = X_b A e_{k_b}}
- * and {@code G_A[t][k_b] += 1/B (V^T (y_hat_b - e_b))[x_{b,t}]}.
+ * and {@code G_A[t][k_b] += 1/B (V^T (y_hat_b - e_b))[x_{b,t}]} (returned transposed, like A).
  */
 public final class ScbModel {
 
     public final int vocab, seqLen;
-    /** V [N][N] and A [T][N], row-major: the parameters, updated in place by the optimisers. */
-    public final float[] v, a;
+    /**
+     * The parameters, updated in place by the optimisers: V [N][N] row-major and A^T [N][T]
+     * row-major ({@code aT[k*T + t] = A[t][k]}, row k = column k of A).
+     */
+    public final float[] v, aT;
 
     private ScbReadoutSpec spec;
     private float[] y, dy, hidden, ws;
@@ -29,13 +36,25 @@ public final class ScbModel {
         this.vocab = vocab;
         this.seqLen = seqLen;
         v = new float[vocab * vocab];
-        a = new float[seqLen * vocab];
+        aT = new float[vocab * seqLen];
+    }
+
+    /** {@code A[t][k]}, the attention of query token k on position t. */
+    public float a(int t, int k) {
+        return aT[k * seqLen + t];
+    }
+
+    /** A copy of A as [T][N], row-major (the layout of {@code ScbTask.attention()} and of the reports). */
+    public float[] attention() {
+        float[] a = new float[seqLen * vocab];
+        for (int k = 0; k < vocab; k++) for (int t = 0; t < seqLen; t++) a[t * vocab + k] = aT[k * seqLen + t];
+        return a;
     }
 
     /** The uninformative start of the notes: {@code V = 1 1^T / N}, {@code A = 1 1^T / T}. */
     public ScbModel uniform() {
         Arrays.fill(v, 1f / vocab);
-        Arrays.fill(a, 1f / seqLen);
+        Arrays.fill(aT, 1f / seqLen);
         return this;
     }
 
@@ -60,7 +79,9 @@ public final class ScbModel {
     public float[] forward(ScbBatch b) {
         check(b);
         ensure(b.batch);
-        Attention.scbReadout(spec, v, a, b.tokens, b.queries, y, hidden, ws);
+        // h_b = X_b A e_{k_b} (kept for the backward: a training step gathers over the B T tokens once), y_b = V h_b
+        Attention.scbHiddenTransposed(spec, aT, b.tokens, b.queries, hidden);
+        Attention.scbReadoutFromHidden(spec, v, hidden, y, ws);
         return y;
     }
 
@@ -83,8 +104,8 @@ public final class ScbModel {
         return 0.5 * ((s0 + s1) + (s2 + s3) + cross) / b.batch;
     }
 
-    /** Writes the gradients of the mean batch loss into gV [N][N] and gA [T][N]; returns the loss. */
-    public double gradient(ScbBatch b, float[] gV, float[] gA) {
+    /** Writes the gradients of the mean batch loss into gV [N][N] and gAT [N][T] (G_A transposed, as {@link #aT}); returns the loss. */
+    public double gradient(ScbBatch b, float[] gV, float[] gAT) {
         double loss = loss(b);
         float inv = 1f / b.batch;
         for (int e = 0; e < b.batch; e++) {
@@ -93,7 +114,7 @@ public final class ScbModel {
             }
         }
         // The forward's hidden h_b = X_b A e_{k_b}: the B T token gather runs once per step.
-        Attention.scbReadoutBackwardFromHidden(spec, v, hidden, b.tokens, b.queries, dy, gV, gA, ws);
+        Attention.scbReadoutBackwardTransposed(spec, v, hidden, b.tokens, b.queries, dy, gV, gAT, ws);
         return loss;
     }
 }

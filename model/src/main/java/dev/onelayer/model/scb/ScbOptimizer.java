@@ -20,10 +20,11 @@ public final class ScbOptimizer {
     private final int n, t;
     /** Which estimates and moments the config reads: the others are not computed. */
     private final boolean tracksMu, needsMoments;
-    private final float[] gV, gA;
+    /** The gradients, G_A transposed like {@link ScbModel#aT} ([N][T], row k = column k). */
+    private final float[] gV, gAT;
     private final double[] tokenCounts, queryCounts, muHat, piHat, scratch, scratchV;
-    /** Per column k of A: |a_k|^2, 1^T a_k, the A step size, and the projected column's sum. */
-    private final double[] colSq, colSum, stepA, projSum;
+    /** Per column k of A: |a_k|^2, 1^T a_k and the A step size. */
+    private final double[] colSq, colSum, stepA;
     private double tokenTotal, queryTotal;
     private long samples;
 
@@ -36,7 +37,7 @@ public final class ScbOptimizer {
         tracksMu = cfg.precondition() || cfg.curvatureFloor() > 0;
         needsMoments = cfg.precondition() || cfg.vnScale() > 0;
         gV = new float[n * n];
-        gA = new float[t * n];
+        gAT = new float[n * t];
         tokenCounts = new double[n];
         queryCounts = new double[n];
         muHat = new double[n];
@@ -46,7 +47,6 @@ public final class ScbOptimizer {
         colSq = new double[n];
         colSum = new double[n];
         stepA = new double[n];
-        projSum = new double[n];
     }
 
     public ScbOptimizerConfig config() {
@@ -61,15 +61,15 @@ public final class ScbOptimizer {
     /** One step on the given batch (the caller draws it); returns the batch loss before the step. */
     public double step(ScbModel model, ScbBatch b) {
         if (model == null || model.vocab != n || model.seqLen != t) throw new IllegalArgumentException("ScbOptimizer.step: model shape differs");
-        double loss = model.gradient(b, gV, gA);
+        double loss = model.gradient(b, gV, gAT);
         updateEstimates(b);
         double decay = cfg.decaySamples() > 0 ? 1.0 / (1.0 + samples / cfg.decaySamples()) : 1.0;
         samples += b.batch;
-        float[] v = model.v, a = model.a;
+        float[] v = model.v, aT = model.aT;
 
         double s = 0, m = 0; // s = sum_k pi_k |a_k|^2, m = sum_k pi_k (1^T a_k)^2
         if (needsMoments) {
-            columnMoments(a);
+            columnMoments(aT);
             for (int k = 0; k < n; k++) {
                 s += piHat[k] * colSq[k];
                 m += piHat[k] * colSum[k] * colSum[k];
@@ -90,48 +90,43 @@ public final class ScbOptimizer {
         double curv = cfg.curvatureFloor() > 0 ? Math.max(trVDV, cfg.curvatureFloor()) : 1;
         for (int k = 0; k < n; k++) stepA[k] = etaA / ((cfg.divideByPi() ? piHat[k] : 1) * curv);
         if (cfg.lambda() > 0 || cfg.simplexA()) {
-            proximalStepA(a, cfg.lambda() > 0 ? etaA * cfg.lambda() : -1);
+            proximalStepA(aT, cfg.lambda() > 0 ? etaA * cfg.lambda() : -1);
         } else if (!cfg.divideByPi()) {
             // the same step for every column: one flat float64 update, a = (float) (a - step gA)
-            Kernels.axpyWide(t * n, -stepA[0], gA, 0, a, 0);
+            Kernels.axpyWide(n * t, -stepA[0], gAT, 0, aT, 0);
         } else {
-            for (int p = 0, i = 0; p < t; p++) {
-                for (int k = 0; k < n; k++, i++) a[i] = (float) (a[i] - stepA[k] * gA[i]);
+            for (int k = 0, i = 0; k < n; k++) {
+                for (int p = 0; p < t; p++, i++) aT[i] = (float) (aT[i] - stepA[k] * gAT[i]);
             }
         }
         return loss;
     }
 
     /**
-     * {@code a_k <- proj(soft(a_k - stepA_k G_A e_k, threshold))} for every column k, in one pass
-     * over A's rows (A is row-major, so a column-by-column walk strides by N): the step and the
-     * soft-threshold ({@code Prox.softThreshold}'s formula) per entry, while the columns are summed
-     * in row order for Michelot's threshold (the same sums {@link SimplexColumns#project} forms);
-     * then the thresholds, and {@code max(a - tau_k, 0)} in a second pass over the rows.
+     * {@code a_k <- proj(soft(a_k - stepA_k G_A e_k, threshold))} for every column k, one column
+     * (a contiguous row of A^T) at a time: the step and the soft-threshold
+     * ({@code Prox.softThreshold}'s formula) per entry while the column is summed in position order
+     * for Michelot's threshold (the same sum {@link SimplexColumns#project} forms); then the
+     * threshold tau_k, and {@code max(a - tau_k, 0)} over the column while it is still in L1.
      *
      * @param threshold the l1 threshold {@code etaA' lambda}, or negative for no proximal step
      */
-    private void proximalStepA(float[] a, double threshold) {
+    private void proximalStepA(float[] aT, double threshold) {
         boolean simplex = cfg.simplexA(), prox = threshold >= 0;
-        java.util.Arrays.fill(projSum, 0);
-        for (int p = 0, i = 0; p < t; p++) {
-            for (int k = 0; k < n; k++, i++) {
-                float x = (float) (a[i] - stepA[k] * gA[i]);
-                if (prox) x = (float) softThreshold(x, threshold);
-                a[i] = x;
-                if (simplex) projSum[k] += x;
-            }
-        }
-        if (!simplex) return;
         for (int k = 0; k < n; k++) {
-            // a non-finite entry makes its column's sum non-finite (float entries cannot overflow a double sum)
-            if (!Double.isFinite(projSum[k])) throw SimplexColumns.nonFinite(a, t, n, k);
-            stepA[k] = SimplexColumns.threshold(a, k, t, n, projSum[k], scratch); // stepA is free now: it holds tau_k
-        }
-        for (int p = 0, i = 0; p < t; p++) {
-            for (int k = 0; k < n; k++, i++) {
-                a[i] = (float) positivePart(a[i] - stepA[k]);
+            int row = k * t, end = row + t;
+            double step = stepA[k], sum = 0;
+            for (int i = row; i < end; i++) {
+                float x = (float) (aT[i] - step * gAT[i]);
+                if (prox) x = (float) softThreshold(x, threshold);
+                aT[i] = x;
+                sum += x;
             }
+            if (!simplex) continue;
+            // a non-finite entry makes its column's sum non-finite (float entries cannot overflow a double sum)
+            if (!Double.isFinite(sum)) throw SimplexColumns.nonFinite(aT, row, 1, t, k);
+            double tau = SimplexColumns.stridedThreshold(aT, row, 1, t, sum, scratch);
+            for (int i = row; i < end; i++) aT[i] = (float) positivePart(aT[i] - tau);
         }
     }
 
@@ -156,16 +151,17 @@ public final class ScbOptimizer {
         return Double.longBitsToDouble(bits & ~(bits >> 63));
     }
 
-    /** colSq[k] = |a_k|^2 and colSum[k] = 1^T a_k in float64, each summed in row order, in one pass over A's rows. */
-    private void columnMoments(float[] a) {
-        java.util.Arrays.fill(colSq, 0);
-        java.util.Arrays.fill(colSum, 0);
-        for (int p = 0, i = 0; p < t; p++) {
-            for (int k = 0; k < n; k++, i++) {
-                double x = a[i];
-                colSq[k] += x * x;
-                colSum[k] += x;
+    /** colSq[k] = |a_k|^2 and colSum[k] = 1^T a_k in float64, each summed in position order over row k of A^T. */
+    private void columnMoments(float[] aT) {
+        for (int k = 0, i = 0; k < n; k++) {
+            double sq = 0, sum = 0;
+            for (int p = 0; p < t; p++, i++) {
+                double x = aT[i];
+                sq += x * x;
+                sum += x;
             }
+            colSq[k] = sq;
+            colSum[k] = sum;
         }
     }
 

@@ -52,6 +52,22 @@ public final class ScbPopulation {
         int n = task.vocab(), t = task.seqLen();
         if (v == null || v.length < n * n) throw new IllegalArgumentException("loss: V needs N*N=" + n * n + " doubles");
         if (a == null || a.length < t * n) throw new IllegalArgumentException("loss: A needs T*N=" + t * n + " doubles");
+        return loss(task, v, a, n, 1);
+    }
+
+    /** The population loss of a model ({@link ScbModel#aT} read in place); the same bits as {@link #loss(ScbTask, float[], float[])} of V and A. */
+    public static double loss(ScbTask task, ScbModel m) {
+        int n = task.vocab(), t = task.seqLen();
+        if (m == null || m.vocab != n || m.seqLen != t) throw new IllegalArgumentException("loss: the model's shape differs from the task's N=" + n + ", T=" + t);
+        double[] vd = new double[n * n], aTd = new double[n * t];
+        for (int i = 0; i < vd.length; i++) vd[i] = m.v[i];
+        for (int i = 0; i < aTd.length; i++) aTd[i] = m.aT[i];
+        return loss(task, vd, aTd, 1, t);
+    }
+
+    /** The loss with {@code A[pos][k] = a[pos*posStride + k*kStride]}; each column of A summed in position order. */
+    private static double loss(ScbTask task, double[] v, double[] a, int posStride, int kStride) {
+        int n = task.vocab(), t = task.seqLen();
         double[] vmu = new double[n];
         double vpmu = 0, vvmu = 0; // sum_ij V_ij P_ij mu_j and sum_ij V_ij^2 mu_j
         for (int i = 0; i < n; i++) {
@@ -74,7 +90,7 @@ public final class ScbPopulation {
         for (int k = 0; k < n; k++) {
             double dot = 0, sum = 0, sq = 0;
             for (int pos = 0; pos < t; pos++) {
-                double ak = a[pos * n + k];
+                double ak = a[pos * posStride + k * kStride];
                 dot += task.aStar(pos, k) * ak;
                 sum += ak;
                 sq += ak * ak;
@@ -117,5 +133,10 @@ public final class ScbPopulation {
     /** {@code L(V, A) - L*}. */
     public static double excessLoss(ScbTask task, float[] v, float[] a) {
         return loss(task, v, a) - optimalLoss(task);
+    }
+
+    /** {@code L(V, A) - L*} of a model. */
+    public static double excessLoss(ScbTask task, ScbModel m) {
+        return loss(task, m) - optimalLoss(task);
     }
 }

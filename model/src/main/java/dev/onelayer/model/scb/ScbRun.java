@@ -40,7 +40,7 @@ public final class ScbRun {
                 s[k] = opt.samples();
                 dv[k] = ScbMetrics.distanceV(task, model);
                 da[k] = ScbMetrics.distanceA(task, model);
-                ex[k] = ScbPopulation.excessLoss(task, model.v, model.a);
+                ex[k] = ScbPopulation.excessLoss(task, model);
                 corr[k] = ScbMetrics.correlation(task, model);
                 k++;
                 nextEval += evalEvery;
@@ -63,11 +63,11 @@ public final class ScbRun {
         ScbOptimizer opt = new ScbOptimizer(cfg, task.vocab(), task.seqLen());
         ScbBatch b = new ScbBatch(batch, task.seqLen());
         Rng data = Rng.stream(seed, Rng.DATA);
-        if (ScbPopulation.loss(task, model.v, model.a) <= targetLoss) return 0;
+        if (ScbPopulation.loss(task, model) <= targetLoss) return 0;
         while (opt.samples() + batch <= maxSamples) {
             task.sample(data, b);
             opt.step(model, b);
-            if (ScbPopulation.loss(task, model.v, model.a) <= targetLoss) return opt.samples();
+            if (ScbPopulation.loss(task, model) <= targetLoss) return opt.samples();
         }
         return -1;
     }
@@ -97,7 +97,7 @@ public final class ScbRun {
         boolean wantCorr = corrThreshold > -1;
         long corrHit = -1;
         while (true) {
-            double loss = ScbPopulation.loss(task, model.v, model.a);
+            double loss = ScbPopulation.loss(task, model);
             boolean done = true;
             for (int i = 0; i < hit.length; i++) {
                 if (hit[i] < 0 && loss <= lossTargets[i]) hit[i] = opt.samples();

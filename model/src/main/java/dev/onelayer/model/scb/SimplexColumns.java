@@ -37,17 +37,26 @@ final class SimplexColumns {
     /**
      * Michelot's threshold tau of column c of the rows x cols matrix {@code a} (finite entries,
      * rows >= 1) whose entries sum, in row order and float64, to {@code sum}; {@code buf} (rows
-     * doubles) is scratch. The projection of the column is {@code max(a - tau, 0)}. The first pass
-     * reads the column in place (stride cols) and keeps its survivors in {@code buf}, where the
-     * following passes run contiguously.
+     * doubles) is scratch. The projection of the column is {@code max(a - tau, 0)}.
      */
     static double threshold(float[] a, int c, int rows, int cols, double sum, double[] buf) {
-        double tau = (sum - 1) / rows;
+        return stridedThreshold(a, c, cols, rows, sum, buf);
+    }
+
+    /**
+     * Michelot's threshold tau of the vector {@code x_r = a[off + r*stride]}, r in [0, len) (finite
+     * entries, len >= 1), whose entries sum, in order and float64, to {@code sum}; {@code buf}
+     * (len doubles) is scratch. The first pass reads the vector in place and keeps its survivors in
+     * {@code buf}, where the following passes run contiguously. A column of a row-major matrix has
+     * stride cols; a row (for example a column of A stored as a row of A^T) has stride 1.
+     */
+    static double stridedThreshold(float[] a, int off, int stride, int len, double sum, double[] buf) {
+        double tau = (sum - 1) / len;
         int w = 0;
         double s0 = 0, s1 = 0;
         int r = 0;
-        for (; r + 1 < rows; r += 2) {
-            double v0 = a[r * cols + c], v1 = a[(r + 1) * cols + c];
+        for (; r + 1 < len; r += 2) {
+            double v0 = a[off + r * stride], v1 = a[off + (r + 1) * stride];
             int k0 = above(v0, tau), k1 = above(v1, tau);
             s0 += keepOrZero(v0, k0);
             s1 += keepOrZero(v1, k1);
@@ -56,14 +65,14 @@ final class SimplexColumns {
             buf[w] = v1;
             w += k1;
         }
-        if (r < rows) {
-            double v = a[r * cols + c];
+        if (r < len) {
+            double v = a[off + r * stride];
             int k = above(v, tau);
             s0 += keepOrZero(v, k);
             buf[w] = v;
             w += k;
         }
-        if (w == rows) return tau;
+        if (w == len) return tau;
         return threshold(buf, w, s0 + s1);
     }
 
@@ -115,10 +124,13 @@ final class SimplexColumns {
         return Double.longBitsToDouble(Double.doubleToRawLongBits(v) & -(long) keep);
     }
 
-    /** The first non-finite entry of column c, as the exception {@link #project} throws. */
-    static IllegalArgumentException nonFinite(float[] a, int rows, int cols, int c) {
+    /**
+     * The first non-finite entry of column c, stored as the vector {@code a[off + r*stride]}, r in
+     * [0, rows), as the exception {@link #project} throws (the entry is named (r, c)).
+     */
+    static IllegalArgumentException nonFinite(float[] a, int off, int stride, int rows, int c) {
         for (int r = 0; r < rows; r++) {
-            float v = a[r * cols + c];
+            float v = a[off + r * stride];
             if (!Float.isFinite(v)) return new IllegalArgumentException("SimplexColumns: entry (" + r + ", " + c + ") is " + v);
         }
         return new IllegalArgumentException("SimplexColumns: column " + c + " does not sum to a finite value");

@@ -74,7 +74,7 @@ public final class SoftmaxComparisonExperiment {
         while (true) {
             if (seen >= next || seen + c.batch() > c.budget()) {
                 s[k] = seen;
-                ls[k] = ScbPopulation.loss(task, lin.v, lin.a);
+                ls[k] = ScbPopulation.loss(task, lin);
                 ce[k] = soft.loss(eval, null, null);
                 ss[k] = squaredLoss(soft, eval);
                 k++;
@@ -87,7 +87,7 @@ public final class SoftmaxComparisonExperiment {
             adam.step(b);
             seen += c.batch();
         }
-        double[] linA = toDouble(lin.a), linV = toDouble(lin.v), sA = soft.attentionMap(), sVm = soft.valueMap();
+        double[] linA = toDouble(lin.attention()), linV = toDouble(lin.v), sA = soft.attentionMap(), sVm = soft.valueMap();
         double[] aStar = task.attention(), p = task.transition();
         return new Result(c, java.util.Arrays.copyOf(s, k), java.util.Arrays.copyOf(ls, k), java.util.Arrays.copyOf(ss, k),
                 java.util.Arrays.copyOf(ce, k), ScbPopulation.optimalLoss(task), linA, linV, sA, sVm, aStar, p,

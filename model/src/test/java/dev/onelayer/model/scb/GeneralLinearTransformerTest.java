@@ -16,7 +16,7 @@ class GeneralLinearTransformerTest {
         ScbModel m = new ScbModel(n, t);
         Rng rng = Rng.seeded(1);
         rng.fillUniform(m.v, 0, m.v.length, -1, 1);
-        rng.fillUniform(m.a, 0, m.a.length, -1, 1);
+        rng.fillUniform(m.aT, 0, m.aT.length, -1, 1);
         ScbBatch b = new ScbBatch(23, t);
         task.sample(rng, b);
         GeneralLinearTransformer g = GeneralLinearTransformer.fromReduced(m);
@@ -28,11 +28,11 @@ class GeneralLinearTransformerTest {
 
         double[] gKQ = new double[g.dim * g.dim], gPV = new double[n * g.dim];
         g.gradient(b, gKQ, gPV);
-        float[] gV = new float[n * n], gA = new float[t * n];
-        m.gradient(b, gV, gA);
+        float[] gV = new float[n * n], gAT = new float[n * t];
+        m.gradient(b, gV, gAT);
         double gTol = 8 * (t + n) * n * t * 0x1p-24 * (1 + n * t);
         for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) assertEquals(gPV[i * g.dim + j], gV[i * n + j], gTol, "dV");
-        for (int p = 0; p < t; p++) for (int k = 0; k < n; k++) assertEquals(gKQ[(n + p) * g.dim + k], gA[p * n + k], gTol, "dA");
+        for (int p = 0; p < t; p++) for (int k = 0; k < n; k++) assertEquals(gKQ[(n + p) * g.dim + k], gAT[k * t + p], gTol, "dA");
     }
 
     @Test

@@ -35,10 +35,10 @@ class ScbModelTest {
         ScbModel model = new ScbModel(n, t);
         Rng rng = Rng.seeded(2);
         rng.fillUniform(model.v, 0, model.v.length, -1, 1);
-        rng.fillUniform(model.a, 0, model.a.length, -1, 1);
+        rng.fillUniform(model.aT, 0, model.aT.length, -1, 1);
         ScbBatch b = new ScbBatch(17, t);
         task.sample(rng, b);
-        double exact = naiveLoss(model.v, model.a, b, n);
+        double exact = naiveLoss(model.v, model.attention(), b, n);
         // float32 readout: |h| <= T, |y| <= N T; relative error of order (T + N) 2^-24 per y, so of the loss
         assertEquals(exact, model.loss(b), 4 * (t + n) * 0x1p-24 * (1 + exact));
     }
@@ -50,7 +50,7 @@ class ScbModelTest {
         ScbModel model = new ScbModel(n, t);
         Params params = new Params();
         params.add("V", n, n);
-        params.add("A", t, n);
+        params.add("A^T", n, t); // the model's layout
         float[] theta = params.values();
         Rng rng = Rng.seeded(4);
         rng.fillUniform(theta, 0, theta.length, -0.5, 1);
@@ -58,20 +58,20 @@ class ScbModelTest {
         task.sample(rng, b);
         Runnable load = () -> {
             System.arraycopy(theta, 0, model.v, 0, n * n);
-            System.arraycopy(theta, n * n, model.a, 0, t * n);
+            System.arraycopy(theta, n * n, model.aT, 0, n * t);
         };
-        float[] gV = new float[n * n], gA = new float[t * n];
+        float[] gV = new float[n * n], gAT = new float[n * t];
         // The loss is quadratic in every single scalar (bilinear model, squared loss), so the
         // central difference has no truncation error; evaluated in float64, its rounding error is
         // ~1e-16/h. What remains is the float32 gradient: relative ~ (N + T) 2^-24.
         GradCheck.Report r = GradCheck.check(params, () -> {
             load.run();
-            return naiveLoss(model.v, model.a, b, n);
+            return naiveLoss(model.v, model.attention(), b, n);
         }, g -> {
             load.run();
-            model.gradient(b, gV, gA);
+            model.gradient(b, gV, gAT);
             System.arraycopy(gV, 0, g, 0, n * n);
-            System.arraycopy(gA, 0, g, n * n, t * n);
+            System.arraycopy(gAT, 0, g, n * n, n * t);
         }, 0.05, 1e-4, 1e-6);
         assertTrue(r.passed(), r.toString());
     }
@@ -114,7 +114,7 @@ class ScbModelTest {
             opt.step(model, b);
         }
         assertEquals(50 * 32, opt.samples());
-        for (float[] mat : new float[][] {model.v, model.a}) {
+        for (float[] mat : new float[][] {model.v, model.attention()}) {
             int rows = mat.length / 6;
             for (int c = 0; c < 6; c++) {
                 double s = 0;

@@ -130,8 +130,10 @@ class ScbTaskTest {
         ScbModel model = new ScbModel(n, t);
         // arbitrary (not simplex) parameters: the closed form holds for any V, A
         for (int i = 0; i < model.v.length; i++) model.v[i] = (float) rng.uniform(-0.5, 1);
-        for (int i = 0; i < model.a.length; i++) model.a[i] = (float) rng.uniform(-0.2, 0.6);
-        double closed = ScbPopulation.loss(task, model.v, model.a);
+        for (int i = 0; i < model.aT.length; i++) model.aT[i] = (float) rng.uniform(-0.2, 0.6);
+        double closed = ScbPopulation.loss(task, model.v, model.attention());
+        // the model overload reads A^T in place, in the same order: the same bits
+        assertEquals(closed, ScbPopulation.loss(task, model), 0.0);
         ScbBatch b = new ScbBatch(2000, t);
         int reps = 100;
         double sum = 0, sumSq = 0;
@@ -157,7 +159,7 @@ class ScbTaskTest {
         double[] p = task.transition(), a = task.attention();
         double lStar = ScbPopulation.optimalLoss(task);
         assertEquals(lStar, ScbPopulation.loss(task, p, a), 1e-14);
-        assertTrue(ScbPopulation.loss(task, model.v, model.a) > lStar);
+        assertTrue(ScbPopulation.loss(task, model) > lStar);
     }
 
     @Test
