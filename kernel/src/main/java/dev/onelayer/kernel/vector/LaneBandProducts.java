@@ -156,8 +156,11 @@ final class LaneBandProducts {
         e3.intoArray(ws, y + 3 * ld + 3 * L);
     }
 
-    /** Four rows by one vector (the last {@code ld mod 4L} floats of a block of rows). */
-    private static void rowBlock4x1(float[] p, float[] ws, int x0, int y, int ld, int T, int p0,
+    /**
+     * Four rows by one vector (the last {@code ld mod 4L} floats of a block of rows; also the
+     * per-sequence band product's last vector, {@link VectorPositionalBands#rows}).
+     */
+    static void rowBlock4x1(float[] p, float[] ws, int x0, int y, int ld, int T, int p0,
                                     int h0, int h1, int h2, int h3) {
         int p1 = p0 + T, p2 = p1 + T, p3 = p2 + T;
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;

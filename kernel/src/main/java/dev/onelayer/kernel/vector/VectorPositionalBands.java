@@ -327,34 +327,8 @@ final class VectorPositionalBands implements PositionalOuter.Bands {
                 a3.intoArray(ws, y + 3 * ld + j);
                 b3.intoArray(ws, y + 3 * ld + j + L);
             }
-            for (; j < ld; j += L) {
-                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-                for (int s = 0, x = xOff + j; s <= h0; s++, x += ld) {
-                    FloatVector xa = FloatVector.fromArray(F, ws, x);
-                    a0 = xa.fma(FloatVector.broadcast(F, p[p0 + s]), a0);
-                    a1 = xa.fma(FloatVector.broadcast(F, p[p1 + s]), a1);
-                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + s]), a2);
-                    a3 = xa.fma(FloatVector.broadcast(F, p[p3 + s]), a3);
-                }
-                if (h1 > h0) {
-                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + h1 * ld + j);
-                    a1 = xa.fma(FloatVector.broadcast(F, p[p1 + h1]), a1);
-                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + h1]), a2);
-                    a3 = xa.fma(FloatVector.broadcast(F, p[p3 + h1]), a3);
-                }
-                if (h2 > h1) {
-                    FloatVector xa = FloatVector.fromArray(F, ws, xOff + h2 * ld + j);
-                    a2 = xa.fma(FloatVector.broadcast(F, p[p2 + h2]), a2);
-                    a3 = xa.fma(FloatVector.broadcast(F, p[p3 + h2]), a3);
-                }
-                if (h3 > h2) {
-                    a3 = FloatVector.fromArray(F, ws, xOff + h3 * ld + j).fma(FloatVector.broadcast(F, p[p3 + h3]), a3);
-                }
-                a0.intoArray(ws, y + j);
-                a1.intoArray(ws, y + ld + j);
-                a2.intoArray(ws, y + 2 * ld + j);
-                a3.intoArray(ws, y + 3 * ld + j);
-            }
+            // the last ld mod 2L floats: the lane path's four-rows-by-one-vector block, same operations
+            for (; j < ld; j += L) LaneBandProducts.rowBlock4x1(p, ws, xOff + j, y + j, ld, T, p0, h0, h1, h2, h3);
         }
         for (; t < T; t++) {
             int h = sp.last(t), pr = t * T, y = yOff + t * ld;
