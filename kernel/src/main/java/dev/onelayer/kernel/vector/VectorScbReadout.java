@@ -39,60 +39,8 @@ final class VectorScbReadout {
 
     /** {@code y_b = V h_b}: V^T goes to {@code ws[vtOff, vtOff + N N)} so lanes run along the rows of y. */
     static void forward(int batch, int n, float[] v, float[] h, int hOff, float[] y, float[] ws, int vtOff) {
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) ws[vtOff + j * n + i] = v[i * n + j];
-        }
-        int last = n - L, vecEnd = n >= L ? n : 0, b = 0; // overlapping blocks: see the class comment
-        // Four examples at a time: they share every load of V^T's rows, and their four fma chains
-        // (each over j in order, as below) are independent, so the N-long chains overlap.
-        for (; b + 3 < batch; b += 4) {
-            int h0 = hOff + b * n, h1 = h0 + n, h2 = h1 + n, h3 = h2 + n, yo = b * n;
-            for (int i0 = 0; i0 < vecEnd; i0 += L) {
-                int i = Math.min(i0, last);
-                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-                for (int j = 0; j < n; j++) {
-                    FloatVector vt = FloatVector.fromArray(F, ws, vtOff + j * n + i);
-                    c0 = vt.fma(FloatVector.broadcast(F, h[h0 + j]), c0);
-                    c1 = vt.fma(FloatVector.broadcast(F, h[h1 + j]), c1);
-                    c2 = vt.fma(FloatVector.broadcast(F, h[h2 + j]), c2);
-                    c3 = vt.fma(FloatVector.broadcast(F, h[h3 + j]), c3);
-                }
-                c0.intoArray(y, yo + i);
-                c1.intoArray(y, yo + n + i);
-                c2.intoArray(y, yo + 2 * n + i);
-                c3.intoArray(y, yo + 3 * n + i);
-            }
-            for (int i = vecEnd; i < n; i++) {
-                float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
-                for (int j = 0; j < n; j++) {
-                    float vij = v[i * n + j];
-                    c0 = Math.fma(vij, h[h0 + j], c0);
-                    c1 = Math.fma(vij, h[h1 + j], c1);
-                    c2 = Math.fma(vij, h[h2 + j], c2);
-                    c3 = Math.fma(vij, h[h3 + j], c3);
-                }
-                y[yo + i] = c0;
-                y[yo + n + i] = c1;
-                y[yo + 2 * n + i] = c2;
-                y[yo + 3 * n + i] = c3;
-            }
-        }
-        for (; b < batch; b++) {
-            int ho = hOff + b * n, yo = b * n;
-            for (int i0 = 0; i0 < vecEnd; i0 += L) {
-                int i = Math.min(i0, last);
-                FloatVector acc = FloatVector.zero(F);
-                for (int j = 0; j < n; j++) {
-                    acc = FloatVector.fromArray(F, ws, vtOff + j * n + i).fma(FloatVector.broadcast(F, h[ho + j]), acc);
-                }
-                acc.intoArray(y, yo + i);
-            }
-            for (int i = vecEnd; i < n; i++) {
-                float acc = 0f;
-                for (int j = 0; j < n; j++) acc = Math.fma(v[i * n + j], h[ho + j], acc);
-                y[yo + i] = acc;
-            }
-        }
+        ScalarAttentionOps.transposeInto(v, 0, n, n, ws, vtOff);
+        rowCombinations(batch, n, ws, vtOff, h, hOff, y, 0);
     }
 
     /**
@@ -110,7 +58,7 @@ final class VectorScbReadout {
     static void backwardTransposed(int batch, int seqLen, int n, float[] v, float[] h, int hOff, int[] tokens, int[] queries,
                                    float[] dy, float[] dV, float[] dAT, int dATOff, float[] ws, int gOff) {
         dyTransposedProducts(batch, n, dy, h, hOff, dV);
-        vTransposedProducts(batch, n, dy, v, ws, gOff);
+        rowCombinations(batch, n, v, 0, dy, 0, ws, gOff); // G = dY V
         int tb = F.loopBound(seqLen);
         Arrays.fill(dAT, dATOff, dATOff + n * seqLen, 0f);
         for (int b = 0; b < batch; b++) {
@@ -178,57 +126,60 @@ final class VectorScbReadout {
     }
 
     /**
-     * {@code G[b][j] = sum_i dy[b][i] V[i][j]} (dY V) into {@code g[gOff, gOff + B N)}, each the fma
-     * chain over i in order from 0; four examples share every load of V's rows.
+     * {@code out_b[c] = sum_r M[r][c] x_b[r]} for every example b, with M the N x N row-major matrix
+     * at {@code mOff}, x_b at {@code xOff + b N} and out_b at {@code outOff + b N}: each entry the fma
+     * chain over r in order from 0 (the scalar code's chain, same bits). Lanes run along a row of M;
+     * four examples share every load of it, and their four chains are independent, so the N-long
+     * chains overlap. The forward readout is this with M = V^T, the backward's G = dY V with M = V.
      */
-    private static void vTransposedProducts(int batch, int n, float[] dy, float[] v, float[] g, int gOff) {
+    private static void rowCombinations(int batch, int n, float[] m, int mOff, float[] x, int xOff, float[] out, int outOff) {
         int last = n - L, vecEnd = n >= L ? n : 0, b = 0; // overlapping blocks: see the class comment
         for (; b + 3 < batch; b += 4) {
-            int d0 = b * n, d1 = d0 + n, d2 = d1 + n, d3 = d2 + n, go = gOff + b * n;
-            for (int j0 = 0; j0 < vecEnd; j0 += L) {
-                int j = Math.min(j0, last);
-                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
-                for (int i = 0; i < n; i++) {
-                    FloatVector vr = FloatVector.fromArray(F, v, i * n + j);
-                    c0 = vr.fma(FloatVector.broadcast(F, dy[d0 + i]), c0);
-                    c1 = vr.fma(FloatVector.broadcast(F, dy[d1 + i]), c1);
-                    c2 = vr.fma(FloatVector.broadcast(F, dy[d2 + i]), c2);
-                    c3 = vr.fma(FloatVector.broadcast(F, dy[d3 + i]), c3);
+            int x0 = xOff + b * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n, o = outOff + b * n;
+            for (int c0 = 0; c0 < vecEnd; c0 += L) {
+                int c = Math.min(c0, last);
+                FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+                for (int r = 0; r < n; r++) {
+                    FloatVector mr = FloatVector.fromArray(F, m, mOff + r * n + c);
+                    a0 = mr.fma(FloatVector.broadcast(F, x[x0 + r]), a0);
+                    a1 = mr.fma(FloatVector.broadcast(F, x[x1 + r]), a1);
+                    a2 = mr.fma(FloatVector.broadcast(F, x[x2 + r]), a2);
+                    a3 = mr.fma(FloatVector.broadcast(F, x[x3 + r]), a3);
                 }
-                c0.intoArray(g, go + j);
-                c1.intoArray(g, go + n + j);
-                c2.intoArray(g, go + 2 * n + j);
-                c3.intoArray(g, go + 3 * n + j);
+                a0.intoArray(out, o + c);
+                a1.intoArray(out, o + n + c);
+                a2.intoArray(out, o + 2 * n + c);
+                a3.intoArray(out, o + 3 * n + c);
             }
-            for (int j = vecEnd; j < n; j++) {
-                float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
-                for (int i = 0; i < n; i++) {
-                    float vij = v[i * n + j];
-                    c0 = Math.fma(dy[d0 + i], vij, c0);
-                    c1 = Math.fma(dy[d1 + i], vij, c1);
-                    c2 = Math.fma(dy[d2 + i], vij, c2);
-                    c3 = Math.fma(dy[d3 + i], vij, c3);
+            for (int c = vecEnd; c < n; c++) {
+                float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+                for (int r = 0; r < n; r++) {
+                    float mrc = m[mOff + r * n + c];
+                    a0 = Math.fma(mrc, x[x0 + r], a0);
+                    a1 = Math.fma(mrc, x[x1 + r], a1);
+                    a2 = Math.fma(mrc, x[x2 + r], a2);
+                    a3 = Math.fma(mrc, x[x3 + r], a3);
                 }
-                g[go + j] = c0;
-                g[go + n + j] = c1;
-                g[go + 2 * n + j] = c2;
-                g[go + 3 * n + j] = c3;
+                out[o + c] = a0;
+                out[o + n + c] = a1;
+                out[o + 2 * n + c] = a2;
+                out[o + 3 * n + c] = a3;
             }
         }
         for (; b < batch; b++) {
-            int go = gOff + b * n;
-            for (int j0 = 0; j0 < vecEnd; j0 += L) {
-                int j = Math.min(j0, last);
-                FloatVector c = FloatVector.zero(F);
-                for (int i = 0; i < n; i++) {
-                    c = FloatVector.fromArray(F, v, i * n + j).fma(FloatVector.broadcast(F, dy[b * n + i]), c);
+            int xo = xOff + b * n, o = outOff + b * n;
+            for (int c0 = 0; c0 < vecEnd; c0 += L) {
+                int c = Math.min(c0, last);
+                FloatVector acc = FloatVector.zero(F);
+                for (int r = 0; r < n; r++) {
+                    acc = FloatVector.fromArray(F, m, mOff + r * n + c).fma(FloatVector.broadcast(F, x[xo + r]), acc);
                 }
-                c.intoArray(g, go + j);
+                acc.intoArray(out, o + c);
             }
-            for (int j = vecEnd; j < n; j++) {
-                float c = 0f;
-                for (int i = 0; i < n; i++) c = Math.fma(dy[b * n + i], v[i * n + j], c);
-                g[go + j] = c;
+            for (int c = vecEnd; c < n; c++) {
+                float acc = 0f;
+                for (int r = 0; r < n; r++) acc = Math.fma(m[mOff + r * n + c], x[xo + r], acc);
+                out[o + c] = acc;
             }
         }
     }
