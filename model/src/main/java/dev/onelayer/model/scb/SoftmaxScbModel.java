@@ -152,42 +152,16 @@ public final class SoftmaxScbModel {
             gs = new double[b.batch * n];
             dzs = new double[b.batch * n];
         }
-        // h_b = X_b alpha_{k_b}, two examples interleaved: their bins are distinct, so the two
-        // scatter-adds do not wait on each other's stores (each sum still runs in position order)
+        // h_b = X_b alpha_{k_b}: a scatter-add of the attention into the token bins, in position order
         java.util.Arrays.fill(hs, 0, b.batch * n, 0);
-        int e2 = 0;
-        for (; e2 + 1 < b.batch; e2 += 2) {
-            int off0 = e2 * tl, off1 = off0 + tl, a0 = b.queries[e2] * tl, a1 = b.queries[e2 + 1] * tl, h0 = e2 * n, h1 = h0 + n;
-            for (int t = 0; t < tl; t++) {
-                hs[h0 + b.tokens[off0 + t]] += alphas[a0 + t];
-                hs[h1 + b.tokens[off1 + t]] += alphas[a1 + t];
-            }
-        }
-        if (e2 < b.batch) {
-            int off0 = e2 * tl, a0 = b.queries[e2] * tl, h0 = e2 * n;
-            for (int t = 0; t < tl; t++) hs[h0 + b.tokens[off0 + t]] += alphas[a0 + t];
+        for (int e = 0; e < b.batch; e++) {
+            int off = e * tl, ak = b.queries[e] * tl, ho = e * n;
+            for (int t = 0; t < tl; t++) hs[ho + b.tokens[off + t]] += alphas[ak + t];
         }
         double total = 0;
         for (int e = 0; e < b.batch; e++) {
-            int k = b.queries[e], ho = e * n;
-            // z = V h, four rows at a time: four independent sums (each in j order) share the loads of h
-            int r = 0;
-            for (; r + 3 < n; r += 4) {
-                double z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-                int v0 = r * n;
-                for (int j = 0; j < n; j++) {
-                    double hj = hs[ho + j];
-                    z0 += v[v0 + j] * hj;
-                    z1 += v[v0 + n + j] * hj;
-                    z2 += v[v0 + 2 * n + j] * hj;
-                    z3 += v[v0 + 3 * n + j] * hj;
-                }
-                z[r] = z0;
-                z[r + 1] = z1;
-                z[r + 2] = z2;
-                z[r + 3] = z3;
-            }
-            for (; r < n; r++) {
+            int ho = e * n;
+            for (int r = 0; r < n; r++) { // z = V h, each sum in j order
                 double acc = 0;
                 for (int j = 0; j < n; j++) acc += v[r * n + j] * hs[ho + j];
                 z[r] = acc;
@@ -202,7 +176,7 @@ public final class SoftmaxScbModel {
             for (int i = 0; i < n; i++) dzs[ho + i] = (Math.exp(z[i] - lse) - (i == b.targets[e] ? 1 : 0)) / b.batch;
         }
         if (grad) {
-            // dV = dZ^T H and G = dZ V (g_b = V^T dz_b) for the whole batch, in register blocks
+            // dV = dZ^T H and G = dZ V (g_b = V^T dz_b) for the whole batch
             transposedProduct(dzs, hs, b.batch, n, gV);
             rowsTimesMatrix(dzs, v, b.batch, n, gs);
             for (int e = 0; e < b.batch; e++) {
@@ -210,77 +184,23 @@ public final class SoftmaxScbModel {
                 for (int j = 0, ho = e * n; j < n; j++) mean += hs[ho + j] * gs[ho + j];
                 sumMean[b.queries[e]] += mean;
             }
-        }
-        if (grad) {
-            // S_k[t] += g_b[x_bt], two examples interleaved; for a shared query k the adds to one
-            // entry still come in batch order
-            for (e2 = 0; e2 + 1 < b.batch; e2 += 2) {
-                int off0 = e2 * tl, off1 = off0 + tl, a0 = b.queries[e2] * tl, a1 = b.queries[e2 + 1] * tl, g0 = e2 * n, g1 = g0 + n;
-                for (int t = 0; t < tl; t++) {
-                    sumG[a0 + t] += gs[g0 + b.tokens[off0 + t]];
-                    sumG[a1 + t] += gs[g1 + b.tokens[off1 + t]];
-                }
+            // S_k[t] += g_b[x_bt]; for a shared query k the adds to one entry come in batch order
+            for (int e = 0; e < b.batch; e++) {
+                int off = e * tl, ak = b.queries[e] * tl, go = e * n;
+                for (int t = 0; t < tl; t++) sumG[ak + t] += gs[go + b.tokens[off + t]];
             }
-            if (e2 < b.batch) {
-                int off0 = e2 * tl, a0 = b.queries[e2] * tl, g0 = e2 * n;
-                for (int t = 0; t < tl; t++) sumG[a0 + t] += gs[g0 + b.tokens[off0 + t]];
-            }
-        }
-        if (grad) {
-            // in blocks of 8 positions: each column's 8 entries are one cache line of alphas and sumG,
-            // and the 8 rows of gW they go to stay in cache (a plain walk strides one side by T or N)
-            for (int t0 = 0; t0 < tl; t0 += 8) {
-                int t1 = Math.min(tl, t0 + 8);
+            for (int t = 0; t < tl; t++) {
                 for (int k = 0; k < n; k++) {
-                    int ak = k * tl;
-                    if (queried[k]) {
-                        for (int t = t0; t < t1; t++) gW[t * n + k] = alphas[ak + t] * (sumG[ak + t] - sumMean[k]);
-                    } else {
-                        for (int t = t0; t < t1; t++) gW[t * n + k] = 0;
-                    }
+                    gW[t * n + k] = queried[k] ? alphas[k * tl + t] * (sumG[k * tl + t] - sumMean[k]) : 0;
                 }
             }
         }
         return total / b.batch;
     }
 
-    /** {@code out[i][j] = sum_b x[b][i] y[b][j]} (X^T Y for [B][n] inputs), each sum in b order from 0; 4 x 2 blocks of independent sums. */
+    /** {@code out[i][j] = sum_b x[b][i] y[b][j]} (X^T Y for [B][n] inputs), each sum in b order from 0. */
     private static void transposedProduct(double[] x, double[] y, int batch, int n, double[] out) {
-        int i = 0;
-        for (; i + 3 < n; i += 4) {
-            int j = 0;
-            for (; j + 1 < n; j += 2) {
-                double c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
-                for (int o = 0; o < batch * n; o += n) {
-                    double y0 = y[o + j], y1 = y[o + j + 1];
-                    double x0 = x[o + i], x1 = x[o + i + 1], x2 = x[o + i + 2], x3 = x[o + i + 3];
-                    c00 += x0 * y0;
-                    c01 += x0 * y1;
-                    c10 += x1 * y0;
-                    c11 += x1 * y1;
-                    c20 += x2 * y0;
-                    c21 += x2 * y1;
-                    c30 += x3 * y0;
-                    c31 += x3 * y1;
-                }
-                out[i * n + j] = c00;
-                out[i * n + j + 1] = c01;
-                out[(i + 1) * n + j] = c10;
-                out[(i + 1) * n + j + 1] = c11;
-                out[(i + 2) * n + j] = c20;
-                out[(i + 2) * n + j + 1] = c21;
-                out[(i + 3) * n + j] = c30;
-                out[(i + 3) * n + j + 1] = c31;
-            }
-            for (; j < n; j++) {
-                for (int r = i; r < i + 4; r++) {
-                    double c = 0;
-                    for (int o = 0; o < batch * n; o += n) c += x[o + r] * y[o + j];
-                    out[r * n + j] = c;
-                }
-            }
-        }
-        for (; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double c = 0;
                 for (int o = 0; o < batch * n; o += n) c += x[o + i] * y[o + j];
@@ -289,47 +209,10 @@ public final class SoftmaxScbModel {
         }
     }
 
-    /** {@code out[b][j] = sum_i m[i][j] x[b][i]} (X M for [B][n] x and n x n m), each sum in i order from 0; 2 x 4 blocks. */
+    /** {@code out[b][j] = sum_i m[i][j] x[b][i]} (X M for [B][n] x and n x n m), each sum in i order from 0. */
     private static void rowsTimesMatrix(double[] x, double[] m, int batch, int n, double[] out) {
-        int b = 0;
-        for (; b + 1 < batch; b += 2) {
-            int o0 = b * n, o1 = o0 + n, j = 0;
-            for (; j + 3 < n; j += 4) {
-                double c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-                for (int i = 0; i < n; i++) {
-                    int row = i * n + j;
-                    double m0 = m[row], m1 = m[row + 1], m2 = m[row + 2], m3 = m[row + 3];
-                    double x0 = x[o0 + i], x1 = x[o1 + i];
-                    c00 += m0 * x0;
-                    c01 += m1 * x0;
-                    c02 += m2 * x0;
-                    c03 += m3 * x0;
-                    c10 += m0 * x1;
-                    c11 += m1 * x1;
-                    c12 += m2 * x1;
-                    c13 += m3 * x1;
-                }
-                out[o0 + j] = c00;
-                out[o0 + j + 1] = c01;
-                out[o0 + j + 2] = c02;
-                out[o0 + j + 3] = c03;
-                out[o1 + j] = c10;
-                out[o1 + j + 1] = c11;
-                out[o1 + j + 2] = c12;
-                out[o1 + j + 3] = c13;
-            }
-            for (; j < n; j++) {
-                double c0 = 0, c1 = 0;
-                for (int i = 0; i < n; i++) {
-                    c0 += m[i * n + j] * x[o0 + i];
-                    c1 += m[i * n + j] * x[o1 + i];
-                }
-                out[o0 + j] = c0;
-                out[o1 + j] = c1;
-            }
-        }
-        for (; b < batch; b++) {
-            for (int j = 0, o = b * n; j < n; j++) {
+        for (int o = 0; o < batch * n; o += n) {
+            for (int j = 0; j < n; j++) {
                 double c = 0;
                 for (int i = 0; i < n; i++) c += m[i * n + j] * x[o + i];
                 out[o + j] = c;
