@@ -92,12 +92,23 @@ public final class ScalarDenseOps implements DenseOps {
 
     @Override
     public void axpyWide(int n, double alpha, float[] x, int xOff, float[] y, int yOff) {
+        axpyWideRange(n, alpha, x, xOff, y, yOff);
+    }
+
+    /** The scalar {@link #axpyWide} loop, also the vector implementation's tail (same expression, same bits). */
+    public static void axpyWideRange(int n, double alpha, float[] x, int xOff, float[] y, int yOff) {
         for (int i = 0; i < n; i++) y[yOff + i] = (float) (y[yOff + i] + alpha * x[xOff + i]);
     }
 
     @Override
     public void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
                      float beta1, float beta2, float stepSize, float invSqrtBc2, float eps) {
+        adamRange(n, w, wOff, g, gOff, m, mOff, v, vOff, beta1, beta2, stepSize, invSqrtBc2, eps);
+    }
+
+    /** The scalar {@link #adam} loop, also the vector implementation's tail (same expressions, same bits). */
+    public static void adamRange(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                                 float beta1, float beta2, float stepSize, float invSqrtBc2, float eps) {
         float c1 = 1f - beta1, c2 = 1f - beta2;
         for (int i = 0; i < n; i++) {
             float gi = g[gOff + i];

@@ -3,6 +3,8 @@ package dev.onelayer.kernel.vector;
 import static dev.onelayer.kernel.vector.Lanes.F;
 import static dev.onelayer.kernel.vector.Lanes.L;
 
+import dev.onelayer.kernel.ScalarDenseOps;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -37,7 +39,7 @@ final class VectorUpdates {
             // mul then add, two roundings, as the scalar expression (no fma contraction in Java)
             ((FloatVector) yd.add(a.mul(xd)).convertShape(VectorOperators.D2F, FH, 0)).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) y[yOff + i] = (float) (y[yOff + i] + alpha * x[xOff + i]);
+        ScalarDenseOps.axpyWideRange(n - i, alpha, x, xOff + i, y, yOff + i);
     }
 
     static void adam(int n, float[] w, int wOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
@@ -56,13 +58,6 @@ final class VectorUpdates {
             FloatVector den = vi.sqrt().fma(inv, e);
             FloatVector.fromArray(F, w, wOff + i).sub(step.mul(mi).div(den)).intoArray(w, wOff + i);
         }
-        for (; i < n; i++) {
-            float gi = g[gOff + i];
-            float mi = Math.fma(beta1, m[mOff + i], c1 * gi);
-            float vi = Math.fma(beta2, v[vOff + i], c2 * (gi * gi));
-            m[mOff + i] = mi;
-            v[vOff + i] = vi;
-            w[wOff + i] -= stepSize * mi / Math.fma((float) Math.sqrt(vi), invSqrtBc2, eps);
-        }
+        ScalarDenseOps.adamRange(n - i, w, wOff + i, g, gOff + i, m, mOff + i, v, vOff + i, beta1, beta2, stepSize, invSqrtBc2, eps);
     }
 }
