@@ -1,5 +1,6 @@
 package dev.onelayer.cli;
 
+import dev.onelayer.kernel.Attention;
 import dev.onelayer.kernel.KernelProvider;
 import dev.onelayer.kernel.Kernels;
 import dev.onelayer.kernel.Parallel;
@@ -21,6 +22,8 @@ final class Info implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         int bits = KernelProvider.vectorBitSize();
         out.println("kernel:       " + Kernels.implementation().name() + " (" + KernelProvider.describe() + ")");
+        out.println("scb gather:   " + Attention.implementation().scbGather()
+                + " (form 5's token gather; -Donelayer.scb.gather=auto|indexed|permute, same bits)");
         out.println("vector width: " + (bits == 0 ? "none (scalar)" : bits + " bits = " + bits / 32 + " float lanes"));
         out.println("jdk:          " + System.getProperty("java.vm.name") + " " + Runtime.version());
         out.println("os/arch:      " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));

@@ -55,7 +55,17 @@ public final class Main implements Runnable {
             c.getErr().println("onelayer: error: " + oneLine(describe(ex)));
             return EXIT_ERROR;
         });
-        int code = cmd.execute(args);
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (ExceptionInInitializerError e) {
+            // a kernel class rejected a -Donelayer.* setting while initialising (an Error, so
+            // picocli's handler above never sees it): a usage problem of the JVM options
+            String msg = oneLine(describe(e));
+            if (!msg.contains("-Donelayer.")) throw e;
+            err.println("onelayer: " + msg);
+            code = EXIT_USAGE;
+        }
         out.flush();
         err.flush();
         return code;

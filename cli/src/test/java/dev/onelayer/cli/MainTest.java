@@ -49,7 +49,7 @@ class MainTest {
     void infoNamesKernelWidthJdkAndThreads() {
         Run r = run("info");
         assertEquals(0, r.code());
-        for (String key : List.of("kernel:", "vector width:", "jdk:", "threads:")) assertTrue(r.out().contains(key), r.out());
+        for (String key : List.of("kernel:", "scb gather:", "vector width:", "jdk:", "threads:")) assertTrue(r.out().contains(key), r.out());
         assertTrue(r.out().contains(dev.onelayer.kernel.Kernels.implementation().name()), r.out());
     }
 

@@ -47,6 +47,14 @@ public interface AttentionOps {
     /** {@code "scalar"} or {@code "vector"}. */
     String name();
 
+    /**
+     * How form 5's backward gathers {@code g_b[x_bt]}: {@code "scalar"}, or for the vector
+     * implementation {@code "indexed"} or {@code "permute"} (chosen once per JVM; same bits).
+     */
+    default String scbGather() {
+        return "scalar";
+    }
+
     /** Form 1 (quadratic): {@code out_t = scale sum_{s in S(t)} (q_t . k_s) v_s}. */
     void linearQuadratic(LinearAttentionSpec s, float[] q, float[] k, float[] v, float[] out, float[] ws);
 

@@ -45,6 +45,11 @@ public final class VectorAttentionOps extends ScalarAttentionOps {
         return "vector";
     }
 
+    @Override
+    public String scbGather() {
+        return VectorScbReadout.PERMUTE_GATHER ? "permute" : "indexed";
+    }
+
     // ---------------------------------------------------------------- building blocks
 
     /**

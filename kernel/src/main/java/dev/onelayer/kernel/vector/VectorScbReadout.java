@@ -53,7 +53,8 @@ final class VectorScbReadout {
      * an indexed gather; see the class comment. {@code auto} takes the permute from JDK 25 on (the
      * JDKs in between were not measured).
      */
-    static final boolean PERMUTE_GATHER = permuteGather(System.getProperty(GATHER_PROPERTY, "auto"), Runtime.version().feature());
+    static final boolean PERMUTE_GATHER = permuteGather(
+            System.getProperty(GATHER_PROPERTY, "auto").trim().toLowerCase(java.util.Locale.ROOT), Runtime.version().feature());
 
     static boolean permuteGather(String choice, int jdkFeature) {
         switch (choice) {
