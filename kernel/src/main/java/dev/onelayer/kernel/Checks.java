@@ -20,6 +20,18 @@ public final class Checks {
         if (!Float.isFinite(value)) throw new IllegalArgumentException(kernel + ": " + name + "=" + value + " is not finite");
     }
 
+    /** Requires a finite scalar argument above 0. */
+    public static void positive(String kernel, String name, float value) {
+        if (!(value > 0) || value == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException(kernel + ": " + name + "=" + value + " must be finite and > 0");
+        }
+    }
+
+    /** Requires a scalar argument in [0, 1) (a decay rate such as Adam's beta). */
+    public static void unitInterval(String kernel, String name, float value) {
+        if (!(value >= 0 && value < 1)) throw new IllegalArgumentException(kernel + ": " + name + "=" + value + " must be in [0, 1)");
+    }
+
     /**
      * Requires that a rows x cols matrix with leading dimension ld starting at off fits in the
      * array: {@code ld >= cols} and the last element is inside.

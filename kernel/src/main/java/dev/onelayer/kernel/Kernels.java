@@ -145,6 +145,12 @@ public final class Kernels {
         Checks.disjoint(k, "m", m, mOff, n, "g", g, gOff, n);
         Checks.disjoint(k, "m", m, mOff, n, "v", v, vOff, n);
         Checks.disjoint(k, "v", v, vOff, n, "g", g, gOff, n);
+        // the hyperparameters, once per call: a NaN here would turn every weight NaN at once
+        Checks.unitInterval(k, "beta1", beta1);
+        Checks.unitInterval(k, "beta2", beta2);
+        Checks.finite(k, "stepSize", stepSize);
+        Checks.positive(k, "invSqrtBc2", invSqrtBc2);
+        Checks.positive(k, "eps", eps);
         IMPL.adam(n, w, wOff, g, gOff, m, mOff, v, vOff, beta1, beta2, stepSize, invSqrtBc2, eps);
     }
 

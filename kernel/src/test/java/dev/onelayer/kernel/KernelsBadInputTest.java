@@ -137,6 +137,13 @@ class KernelsBadInputTest {
         rejects("adam", () -> Kernels.adam(4, f(4), 0, f(3), 0, f(4), 0, f(4), 0, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "g", "4 floats");
         rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, null, 0, f(4), 0, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "m", "null");
         rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 1, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "v", "offset 1");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 0, Float.NaN, 0.999f, 1e-3f, 1, 1e-8f), "beta1=NaN");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 0, 0.9f, 1f, 1e-3f, 1, 1e-8f), "beta2=1.0", "[0, 1)");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 0, -0.1f, 0.999f, 1e-3f, 1, 1e-8f), "beta1=-0.1");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 0, 0.9f, 0.999f, Float.NaN, 1, 1e-8f), "stepSize=NaN");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 0, 0.9f, 0.999f, 1e-3f, Float.POSITIVE_INFINITY, 1e-8f), "invSqrtBc2=Infinity");
+        rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 0, 0.9f, 0.999f, 1e-3f, 1, 0f), "eps=0.0", "> 0");
+        Kernels.adam(4, f(4), 0, f(4), 0, f(4), 0, f(4), 0, 0f, 0f, -1e-3f, 1, 1e-8f); // beta 0 and an ascent step are valid
         float[] all = f(16);
         rejects("adam", () -> Kernels.adam(4, all, 0, all, 2, f(4), 0, f(4), 0, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "output w overlaps input g");
         rejects("adam", () -> Kernels.adam(4, f(4), 0, f(4), 0, all, 0, all, 3, 0.9f, 0.999f, 1e-3f, 1, 1e-8f), "output m overlaps input v");
