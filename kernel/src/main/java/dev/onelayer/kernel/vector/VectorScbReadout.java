@@ -105,8 +105,8 @@ final class VectorScbReadout {
         for (int b = 0; b < batch; b++) {
             int row = dATOff + queries[b] * seqLen, tok = b * seqLen, g = gOff + b * n, t = 0;
             if (permute && n <= 2 * L) {
-                // lanes past N stay 0 and are never selected (tokens are < N); a token t >= L is an
-                // "exceptional" shuffle index, which rearrange(s, hi) reads from hi[t - L]
+                // lanes past N stay 0 and are never selected (tokens are < N); a token x >= L is an
+                // "exceptional" shuffle index, which rearrange(s, hi) reads from hi[x - L]
                 FloatVector lo = FloatVector.fromArray(F, ws, g, F.indexInRange(0, n));
                 FloatVector hi = n > L ? FloatVector.fromArray(F, ws, g + L, F.indexInRange(L, n)) : FloatVector.zero(F);
                 for (; t < tb; t += L) {
