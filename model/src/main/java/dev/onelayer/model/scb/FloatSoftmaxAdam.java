@@ -31,9 +31,17 @@ public final class FloatSoftmaxAdam {
         sW = new float[nw];
     }
 
-    /** One step on the batch; returns the batch's mean cross-entropy before the step. */
+    /**
+     * One step on the batch; returns the batch's mean cross-entropy before the step.
+     *
+     * @throws dev.onelayer.model.train.NonFiniteException if that loss is not finite (naming the step
+     *         and the first non-finite parameter, V or W; the model is left as it was)
+     */
     public double step(ScbBatch b) {
         double loss = model.loss(b, gV, gW);
+        if (!Double.isFinite(loss)) {
+            throw ScbDivergence.atLoss(t, loss, ScbDivergence.firstNonFinite(model.v, model.wT, model.vocab, model.seqLen, "W"));
+        }
         t++;
         float stepSize = (float) (lr / (1 - StrictMath.pow(BETA1, t))); // StrictMath: the same bits on every JIT tier (as AdamW)
         float invSqrtBc2 = (float) (1 / Math.sqrt(1 - StrictMath.pow(BETA2, t)));

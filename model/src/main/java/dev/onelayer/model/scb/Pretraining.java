@@ -48,6 +48,7 @@ public final class Pretraining {
             upstream.sample(data, b);
             opt.step(model, b);
         }
+        ScbDivergence.requireFinite(model, opt.steps());
         return model.v.clone();
     }
 }

@@ -26,7 +26,7 @@ public final class ScbOptimizer {
     /** Per column k of A: |a_k|^2, 1^T a_k and the A step size. */
     private final double[] colSq, colSum, stepA;
     private double tokenTotal, queryTotal;
-    private long samples;
+    private long samples, steps;
 
     public ScbOptimizer(ScbOptimizerConfig cfg, int vocab, int seqLen) {
         if (cfg == null) throw new IllegalArgumentException("ScbOptimizer: config is null");
@@ -58,10 +58,24 @@ public final class ScbOptimizer {
         return samples;
     }
 
-    /** One step on the given batch (the caller draws it); returns the batch loss before the step. */
+    /** Steps taken so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * One step on the given batch (the caller draws it); returns the batch loss before the step.
+     *
+     * @throws dev.onelayer.model.train.NonFiniteException if that loss is not finite (naming the step
+     *         and the first non-finite parameter; the model is left as it was)
+     */
     public double step(ScbModel model, ScbBatch b) {
         if (model == null || model.vocab != n || model.seqLen != t) throw new IllegalArgumentException("ScbOptimizer.step: model shape differs");
         double loss = model.gradient(b, gV, gAT);
+        if (!Double.isFinite(loss)) {
+            throw ScbDivergence.atLoss(steps, loss, ScbDivergence.firstNonFinite(model.v, model.aT, n, t, "A"));
+        }
+        steps++;
         updateEstimates(b);
         double decay = cfg.decaySamples() > 0 ? 1.0 / (1.0 + samples / cfg.decaySamples()) : 1.0;
         samples += b.batch;

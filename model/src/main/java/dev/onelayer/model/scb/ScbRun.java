@@ -49,6 +49,7 @@ public final class ScbRun {
             task.sample(data, b);
             opt.step(model, b);
         }
+        ScbDivergence.requireFinite(model, opt.steps());
         return new ScbCurve(cfg.name(), Arrays.copyOf(s, k), Arrays.copyOf(dv, k), Arrays.copyOf(da, k), Arrays.copyOf(ex, k),
                 Arrays.copyOf(corr, k));
     }
@@ -69,6 +70,7 @@ public final class ScbRun {
             opt.step(model, b);
             if (ScbPopulation.loss(task, model) <= targetLoss) return opt.samples();
         }
+        ScbDivergence.requireFinite(model, opt.steps());
         return -1;
     }
 
@@ -109,6 +111,7 @@ public final class ScbRun {
             task.sample(data, b);
             opt.step(model, b);
         }
+        ScbDivergence.requireFinite(model, opt.steps());
         return new Milestones(hit, corrHit);
     }
 

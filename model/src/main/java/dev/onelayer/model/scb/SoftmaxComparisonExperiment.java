@@ -87,6 +87,8 @@ public final class SoftmaxComparisonExperiment {
             adam.step(b);
             seen += c.batch();
         }
+        ScbDivergence.requireFinite(lin, pppd.steps());
+        ScbDivergence.requireFinite(soft, adam.steps());
         double[] linA = toDouble(lin.attention()), linV = toDouble(lin.v), sA = soft.attentionMap(), sVm = soft.valueMap();
         double[] aStar = task.attention(), p = task.transition();
         return new Result(c, java.util.Arrays.copyOf(s, k), java.util.Arrays.copyOf(ls, k), java.util.Arrays.copyOf(ss, k),
