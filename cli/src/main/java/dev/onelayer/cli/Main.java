@@ -1,6 +1,7 @@
 package dev.onelayer.cli;
 
 import dev.onelayer.cli.toy.ToyTrain;
+import dev.onelayer.kernel.KernelOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,12 +56,20 @@ public final class Main implements Runnable {
             c.getErr().println("onelayer: error: " + oneLine(describe(ex)));
             return EXIT_ERROR;
         });
+        try {
+            // on this thread, before any worker could be the first to load a kernel class
+            KernelOptions.validate();
+        } catch (IllegalArgumentException e) {
+            err.println("onelayer: " + oneLine(e.getMessage()));
+            err.flush();
+            return EXIT_USAGE;
+        }
         int code;
         try {
             code = cmd.execute(args);
         } catch (ExceptionInInitializerError e) {
-            // a kernel class rejected a -Donelayer.* setting while initialising (an Error, so
-            // picocli's handler above never sees it): a usage problem of the JVM options
+            // a kernel class could not start with the JVM's options (-Donelayer.kernel=vector
+            // without a usable Vector API): an Error, so picocli's handler above never sees it
             String msg = oneLine(describe(e));
             if (!msg.contains("-Donelayer.")) throw e;
             err.println("onelayer: " + msg);

@@ -11,7 +11,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,21 +30,31 @@ class BadJvmOptionTest {
 
     @Test
     void badGatherChoiceIsAUsageError() throws Exception {
-        // only the vector implementation reads it
-        Assumptions.assumeFalse("scalar".equals(System.getProperty("onelayer.kernel")), "scalar implementation forced");
-        assertUsageError("-Donelayer.scb.gather=bogus", "-Donelayer.scb.gather=bogus: expected auto, indexed or permute");
+        assertUsageError("-Donelayer.scb.gather=bogus", "-Donelayer.scb.gather must be auto, indexed or permute, not 'bogus'");
     }
 
-    private void assertUsageError(String option, String expected) throws Exception {
+    /** The SCB experiments run their seeds on worker threads, which may be the first to load a kernel class. */
+    @Test
+    void badOptionsAreUsageErrorsInParallelExperimentsToo() throws Exception {
+        for (int run = 0; run < 3; run++) {
+            assertUsageError("-Donelayer.scb.gather=bogus", "-Donelayer.scb.gather must be", "scb", "plateau", "--threads=2", "--seeds=2",
+                    "--seq-lens=10,20", "--out=" + tmp.resolve("p" + run));
+            assertUsageError("-Donelayer.kernel=bogus", "-Donelayer.kernel must be", "scb", "plateau", "--threads=2", "--seeds=2",
+                    "--seq-lens=10,20", "--out=" + tmp.resolve("k" + run));
+        }
+    }
+
+    private void assertUsageError(String option, String expected, String... command) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", option,
-                "-Donelayer.kernel.log=false", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "info"));
+                "-Donelayer.kernel.log=false", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(command.length == 0 ? List.of("info") : List.of(command));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().remove("_JAVA_OPTIONS");
-        File err = tmp.resolve("err.txt").toFile();
-        pb.redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(err);
+        File err = Files.createTempFile(tmp, "err", ".txt").toFile();
+        pb.redirectOutput(Files.createTempFile(tmp, "out", ".txt").toFile()).redirectError(err);
         Process p = pb.start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish: " + cmd);
         List<String> lines = new ArrayList<>();

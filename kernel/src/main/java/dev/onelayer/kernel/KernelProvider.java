@@ -1,7 +1,6 @@
 package dev.onelayer.kernel;
 
 import java.lang.management.ManagementFactory;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,15 +20,19 @@ import java.util.Optional;
 public final class KernelProvider {
 
     /** System property that forces the implementation: auto, vector or scalar. */
-    public static final String PROPERTY = "onelayer.kernel";
+    public static final String PROPERTY = KernelOptions.IMPLEMENTATION;
 
     private static final boolean VECTOR;
     private static final String REASON;
     private static final int VECTOR_BIT_SIZE;
 
     static {
-        String forced = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        if (forced.isEmpty()) forced = "auto";
+        String forced;
+        try {
+            forced = KernelOptions.implementation();
+        } catch (IllegalArgumentException e) {
+            throw new ExceptionInInitializerError(e.getMessage());
+        }
         String problem = vectorProblem();
         boolean vector;
         String reason;
@@ -51,8 +54,7 @@ public final class KernelProvider {
                 reason = vector ? "jdk.incubator.vector readable, C2 enabled" : problem;
                 break;
             default:
-                throw new ExceptionInInitializerError(
-                        "-D" + PROPERTY + " must be auto, vector or scalar, not '" + forced + "'");
+                throw new AssertionError(forced); // KernelOptions accepts only the three above
         }
         int bits = 0;
         if (vector) {

@@ -80,7 +80,7 @@ public final class Parallel {
             try {
                 f.get();
             } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) failure = e.getCause();
+                failure = moreInformative(failure, e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 if (failure == null) failure = e;
@@ -89,6 +89,16 @@ public final class Parallel {
         if (failure instanceof RuntimeException) throw (RuntimeException) failure;
         if (failure instanceof Error) throw (Error) failure;
         if (failure != null) throw new IllegalStateException("parallel chunk failed", failure);
+    }
+
+    /**
+     * The first failure, except that a class initialiser's own error replaces the
+     * {@code NoClassDefFoundError} another thread got for the same class afterwards: only the
+     * first carries the reason (a bad {@code -Donelayer.*} option, say).
+     */
+    private static Throwable moreInformative(Throwable first, Throwable next) {
+        if (first == null) return next;
+        return first instanceof NoClassDefFoundError && next instanceof ExceptionInInitializerError ? next : first;
     }
 
     /** End of chunk c; in long because (c + 1) * chunkSize overflows int for n near 2^31. */

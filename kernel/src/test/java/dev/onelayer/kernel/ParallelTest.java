@@ -34,6 +34,29 @@ class ParallelTest {
         }
     }
 
+    /**
+     * When the calling thread gets a NoClassDefFoundError for a class whose initialiser failed on a
+     * worker (the order a JVM reports them in), the initialiser's own error, which carries the
+     * reason, is what comes out. The two chunks wait for each other, so they run on two threads.
+     */
+    @Test
+    void aClassInitialisersErrorWinsOverTheNoClassDefFoundError() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two threads");
+        java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+        Thread caller = Thread.currentThread();
+        Error e = assertThrows(Error.class, () -> Parallel.forChunks(2, 1, 2, (c, s, end) -> {
+            both.countDown();
+            try {
+                if (!both.await(10, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError("the two chunks did not run at once");
+            } catch (InterruptedException ie) {
+                throw new AssertionError(ie);
+            }
+            if (Thread.currentThread() == caller) throw new NoClassDefFoundError("Could not initialize class X");
+            throw new ExceptionInInitializerError("-Donelayer.kernel must be auto, vector or scalar, not 'x'");
+        }));
+        assertTrue(e instanceof ExceptionInInitializerError, e.toString());
+    }
+
     @Test
     void emptyRangeRunsNothing() {
         AtomicInteger runs = new AtomicInteger();

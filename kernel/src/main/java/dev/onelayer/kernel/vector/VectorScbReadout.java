@@ -1,5 +1,6 @@
 package dev.onelayer.kernel.vector;
 
+import dev.onelayer.kernel.KernelOptions;
 import dev.onelayer.kernel.ScalarAttentionOps;
 
 import java.util.Arrays;
@@ -22,10 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Two ways to gather.</b> With N &lt;= 2L the table g_b fits in two vectors, and the gather
  * becomes a two-vector permute ({@code rearrange} with a shuffle made from the tokens: one
  * {@code vpermt2ps} on AVX-512). Which is faster depends on the JDK, so it is chosen once, by
- * {@link #PERMUTE_GATHER}: measured at B = 64, T = 500, N = 20 (2000 gathers of 16 lanes), the
- * indexed gather takes 10.7 us on JDK 17 and 12.5 us on JDK 25, the permute 58-76 us on JDK 17
- * (its shuffles are built in Java there) and 3.8 us on JDK 25. Both move the same floats, so
- * the bits do not depend on the choice.
+ * {@link #PERMUTE_GATHER}. Measured at B = 64, T = 500, N = 20 (bench/results/scb-gather): the
+ * SCB SGD step takes 36.6 us (indexed) on JDK 17 and 35.1 -> 28.2 us (indexed -> permute) on
+ * JDK 25; the whole form-5 backward with its hidden recomputed ({@code ScbReadoutBenchmark})
+ * 36.5 us indexed and 96.3 us permuted on JDK 17, whose shuffles are built in Java, and
+ * 32.9 / 28.8 us on JDK 25. Both move the same floats, so the bits do not depend on the choice.
  *
  * <p><b>Overlapping blocks.</b> with N = 20 a row is one 16-lane block and 4
  * left over, and the 4 as scalar fma chains cost about as much as the block. So when N >= L the
@@ -45,24 +47,17 @@ final class VectorScbReadout {
     /** Int lanes of F's shape: a shuffle for F comes from L tokens. */
     private static final VectorSpecies<Integer> FI = F.withLanes(int.class);
 
-    /** The system property that picks the gather: {@code auto} (default), {@code indexed} or {@code permute}. */
-    static final String GATHER_PROPERTY = "onelayer.scb.gather";
 
     /**
      * Whether the backward's token gather runs as a two-vector permute (when N &lt;= 2L) rather than
      * an indexed gather; see the class comment. {@code auto} takes the permute from JDK 25 on (the
      * JDKs in between were not measured).
      */
-    static final boolean PERMUTE_GATHER = permuteGather(
-            System.getProperty(GATHER_PROPERTY, "auto").trim().toLowerCase(java.util.Locale.ROOT), Runtime.version().feature());
+    static final boolean PERMUTE_GATHER = permuteGather(KernelOptions.scbGather(), Runtime.version().feature());
 
+    /** The choice ({@link KernelOptions#SCB_GATHER}: auto, indexed or permute) on a JDK of the given feature release. */
     static boolean permuteGather(String choice, int jdkFeature) {
-        switch (choice) {
-            case "auto": return jdkFeature >= 25;
-            case "permute": return true;
-            case "indexed": return false;
-            default: throw new IllegalArgumentException("-D" + GATHER_PROPERTY + "=" + choice + ": expected auto, indexed or permute");
-        }
+        return "permute".equals(choice) || ("auto".equals(choice) && jdkFeature >= 25);
     }
 
     private VectorScbReadout() {
