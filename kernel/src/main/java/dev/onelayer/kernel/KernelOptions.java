@@ -20,12 +20,12 @@ public final class KernelOptions {
 
     /** The implementation choice, lower case; throws naming the property if it is not a known value. */
     public static String implementation() {
-        return choice(IMPLEMENTATION, "auto", "vector", "scalar");
+        return choice(IMPLEMENTATION, "auto, vector or scalar", "auto", "vector", "scalar");
     }
 
     /** The form-5 gather choice, lower case; throws naming the property if it is not a known value. */
     public static String scbGather() {
-        return choice(SCB_GATHER, "auto", "indexed", "permute");
+        return choice(SCB_GATHER, "auto, indexed or permute", "auto", "indexed", "permute");
     }
 
     /** Checks every option; throws {@link IllegalArgumentException} naming the first bad one. */
@@ -34,13 +34,13 @@ public final class KernelOptions {
         scbGather();
     }
 
-    private static String choice(String property, String... allowed) {
+    /** The property's value among {@code allowed} (the first is the default); {@code described} lists them for the message. */
+    private static String choice(String property, String described, String... allowed) {
         String value = System.getProperty(property, allowed[0]).trim().toLowerCase(Locale.ROOT);
         if (value.isEmpty()) return allowed[0];
         for (String a : allowed) {
             if (a.equals(value)) return value;
         }
-        throw new IllegalArgumentException("-D" + property + " must be " + String.join(", ", allowed).replaceFirst(", ([^,]*)$", " or $1")
-                + ", not '" + value + "'");
+        throw new IllegalArgumentException("-D" + property + " must be " + described + ", not '" + value + "'");
     }
 }

@@ -43,9 +43,8 @@ final class VectorScbReadout {
 
     private static final VectorSpecies<Float> F = Lanes.F;
     private static final int L = Lanes.L;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    /** Int lanes of F's shape: a shuffle for F comes from L tokens. */
-    private static final VectorSpecies<Integer> FI = F.withLanes(int.class);
+    /** Int lanes of F's shape: L tokens per vector, so a shuffle for F comes from one load of them. */
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
 
     /**
@@ -105,7 +104,7 @@ final class VectorScbReadout {
                 FloatVector lo = FloatVector.fromArray(F, ws, g, F.indexInRange(0, n));
                 FloatVector hi = n > L ? FloatVector.fromArray(F, ws, g + L, F.indexInRange(L, n)) : FloatVector.zero(F);
                 for (; t < tb; t += L) {
-                    VectorShuffle<Float> s = IntVector.fromArray(FI, tokens, tok + t).toShuffle().cast(F);
+                    VectorShuffle<Float> s = IntVector.fromArray(I, tokens, tok + t).toShuffle().cast(F);
                     lo.rearrange(s, hi).add(FloatVector.fromArray(F, dAT, row + t)).intoArray(dAT, row + t);
                 }
             } else {
